@@ -1,0 +1,3 @@
+module github.com/mimeiapify/store
+
+go 1.26.0

@@ -1,0 +1,119 @@
+// Package redisnum reproduces the number handling of a Redis 7 server, so
+// that the in-process backends store and reject exactly what Redis does:
+// strict integer parsing (string2ll), overflow-checked addition, and
+// HINCRBYFLOAT's 80-bit extended precision arithmetic and formatting.
+package redisnum
+
+import (
+	"math"
+	"math/big"
+	"strconv"
+	"strings"
+)
+
+// ParseInt parses s as Redis' string2ll does: an optional '-', then
+// digits without leading zeros ("0" alone is fine), within int64. It
+// rejects "+1", " 1", "01", "-0", "1.0" and the empty string.
+func ParseInt(s string) (int64, bool) {
+	if len(s) == 0 || len(s) > 20 {
+		return 0, false
+	}
+	if s == "0" {
+		return 0, true
+	}
+	digits := s
+	if s[0] == '-' {
+		digits = s[1:]
+	}
+	if len(digits) == 0 || digits[0] < '1' || digits[0] > '9' {
+		return 0, false
+	}
+	for i := 1; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}
+
+// AddInt returns a+b and false when the sum overflows int64.
+func AddInt(a, b int64) (int64, bool) {
+	sum := a + b
+	if (b > 0 && sum < a) || (b < 0 && sum > a) {
+		return 0, false
+	}
+	return sum, true
+}
+
+// FormatInt formats n as Redis replies and stores it.
+func FormatInt(n int64) string { return strconv.FormatInt(n, 10) }
+
+// extended is the precision of the x87 long double Redis computes
+// HINCRBYFLOAT in: a 64-bit mantissa.
+const extended = 64
+
+// ParseFloat parses s as Redis' string2ld does for a stored value:
+// decimal, with optional sign and exponent, "inf" and "infinity" in any
+// case; no surrounding spaces, no NaN.
+func ParseFloat(s string) (*big.Float, bool) {
+	if len(s) == 0 || len(s) >= 5*1024 || s[0] == ' ' || strings.ContainsAny(s, "_") {
+		return nil, false
+	}
+	switch strings.TrimLeft(strings.ToLower(s), "+-") {
+	case "inf", "infinity":
+		return new(big.Float).SetInf(strings.HasPrefix(s, "-")), true
+	case "nan":
+		return nil, false
+	}
+	if strings.ContainsAny(s, "xXpP") { // hexadecimal floats: rare, rejected
+		return nil, false
+	}
+	f, _, err := big.ParseFloat(s, 10, extended, big.ToNearestEven)
+	if err != nil {
+		return nil, false
+	}
+	return f, true
+}
+
+// IncrFloat adds delta to the stored text cur (cur == "" with !exists
+// means a missing field, counted as 0) as Redis' HINCRBYFLOAT does, and
+// returns the text to store and its value. errNotFloat reports a cur or
+// delta that is not a number; errOverflow a NaN or infinite result.
+func IncrFloat(cur string, exists bool, delta float64) (stored string, value float64, errNotFloat, errOverflow bool) {
+	if math.IsNaN(delta) || math.IsInf(delta, 0) {
+		return "", 0, true, false
+	}
+	base := new(big.Float).SetPrec(extended)
+	if exists {
+		f, ok := ParseFloat(cur)
+		if !ok {
+			return "", 0, true, false
+		}
+		base = f
+	}
+	if base.IsInf() {
+		return "", 0, false, true
+	}
+	// The client sends delta as its shortest decimal text, which the
+	// server parses into a long double: do the same.
+	d, _, _ := big.ParseFloat(strconv.FormatFloat(delta, 'f', -1, 64), 10, extended, big.ToNearestEven)
+	sum := new(big.Float).SetPrec(extended).SetMode(big.ToNearestEven).Add(base, d)
+	stored = FormatFloat(sum)
+	value, _ = strconv.ParseFloat(stored, 64)
+	return stored, value, false, false
+}
+
+// FormatFloat prints f as Redis' ld2string in human mode: "%.17Lf" with
+// trailing zeros (and a trailing '.') removed, and "-0" printed as "0".
+func FormatFloat(f *big.Float) string {
+	s := f.Text('f', 17)
+	if strings.IndexByte(s, '.') >= 0 {
+		s = strings.TrimRight(s, "0")
+		s = strings.TrimSuffix(s, ".")
+	}
+	if s == "-0" {
+		return "0"
+	}
+	return s
+}
