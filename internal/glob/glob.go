@@ -9,8 +9,13 @@ import "strings"
 // bytes, ? one byte, [abc] [a-z] [^a] classes, and \ to take the next byte
 // literally. Like Redis it compares bytes as signed chars inside ranges
 // and gives up early on hopeless backtracking, so crafted patterns cost
-// time linear in the pattern times the key.
+// time linear in the pattern times the key. As in SCAN and KEYS, the
+// pattern "*" alone matches every key, the empty one included (Redis'
+// matcher itself would not match "" against any pattern but "").
 func Match(pattern, s string) bool {
+	if pattern == "*" {
+		return true
+	}
 	skipLonger := false
 	return match(pattern, s, &skipLonger)
 }
