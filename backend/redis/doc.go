@@ -1,0 +1,53 @@
+// Package redis is the store backend on Redis (and servers that speak its
+// protocol) through go-redis v9: a single server, a Redis Cluster or a
+// Sentinel-managed group. Import it for its side effect to make the URL
+// schemes below available to store.Open, or call Open or New directly.
+//
+// # URLs
+//
+//	redis://[user:pass@]host:port/db?params           one server
+//	rediss://[user:pass@]host:port/db?params          one server over TLS
+//	redis+cluster://host1:port?addr=host2:port&...    a cluster (seed nodes)
+//	rediss+cluster://host1:port?addr=host2:port&...   a cluster over TLS
+//	redis+sentinel://host:port/db?master_name=m&addr=host2:port
+//	rediss+sentinel://...                             sentinels over TLS
+//
+// The parameters are go-redis' own (ParseURL, ParseClusterURL,
+// ParseFailoverURL: dial_timeout, read_timeout, pool_size, max_retries,
+// ...); an unknown one fails with store.ErrInvalidArgument naming it.
+// Open sets DisableIdentity (Redis 7.0 rejects CLIENT SETINFO),
+// ContextTimeoutEnabled (context deadlines bound socket waits) and, unless
+// the URL has pool_size, a pool of max(64, 32 x GOMAXPROCS) connections
+// instead of go-redis' 10 x GOMAXPROCS, which makes 64 concurrent callers
+// queue for connections. Open pings the server and fails, naming the
+// address, when it cannot reach it.
+//
+// New wraps a client the caller configured (hooks, TLS, pools are kept);
+// its Close leaves that client open unless Options.CloseClient is set.
+//
+// # Errors
+//
+// Server replies map to the store sentinels: WRONGTYPE to ErrWrongType,
+// a non-integer to ErrNotInteger, an overflow to ErrOverflow, a non-float
+// to ErrNotFloat, a missing key or field (redis.Nil) to ErrNotFound.
+// Arguments the contract forbids fail with ErrInvalidArgument (or
+// ErrNotFloat for a NaN or infinite delta) before anything is sent. A done
+// context fails before sending, wrapping ctx.Err(). Network errors name the
+// address that failed. After Close every call fails with ErrClosed.
+//
+// # Guarantees
+//
+// Every call is one round trip: TTLs are set with PX and PEXPIRE at
+// millisecond precision; Apply is one EVALSHA of a Lua script
+// (internal/luagroup) that checks every type and increment before it writes,
+// so a failing group writes nothing (EVAL once when the server lacks the
+// script); Update is WATCH, the reads, then MULTI/EVALSHA/EXEC, retried on
+// conflict up to store.MaxUpdateAttempts times. Scan uses SCAN MATCH COUNT,
+// never KEYS; on a cluster it walks every master once, and it yields each
+// key at most once. The keys of one Apply or Update must share a hash slot
+// on a cluster. Replication is asynchronous: a failover can lose
+// acknowledged writes, and Redis Cluster is not strongly consistent.
+// go-redis retries commands on network errors (MaxRetries), so a write
+// whose reply was lost may be applied twice; set max_retries=-1 when that
+// matters more than availability.
+package redis

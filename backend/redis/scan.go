@@ -1,0 +1,82 @@
+package redis
+
+import (
+	"context"
+	"iter"
+	"sync"
+
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// Scan yields every key matching pattern, each at most once, with SCAN
+// MATCH pattern COUNT ScanCount (never KEYS). On a cluster it scans every
+// master once, one after the other. Keys SCAN returns twice are yielded
+// once.
+func (b *Backend) Scan(ctx context.Context, pattern string) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		if err := b.begin(ctx, "scan", pattern); err != nil {
+			yield("", err)
+			return
+		}
+		nodes, err := b.scanNodes(ctx)
+		if err != nil {
+			yield("", b.fail(ctx, "scan", pattern, err))
+			return
+		}
+		seen := make(map[string]struct{})
+		for _, node := range nodes {
+			if !b.scanNode(ctx, node, pattern, seen, yield) {
+				return
+			}
+		}
+	}
+}
+
+// scanNodes returns the servers that hold keys: every master of a
+// cluster, or the one client otherwise.
+func (b *Backend) scanNodes(ctx context.Context) ([]goredis.Cmdable, error) {
+	cc, ok := b.c.(*goredis.ClusterClient)
+	if !ok {
+		return []goredis.Cmdable{b.c}, nil
+	}
+	var mu sync.Mutex
+	var nodes []goredis.Cmdable
+	err := cc.ForEachMaster(ctx, func(_ context.Context, c *goredis.Client) error {
+		mu.Lock()
+		defer mu.Unlock()
+		nodes = append(nodes, c)
+		return nil
+	})
+	return nodes, err
+}
+
+// scanNode walks one server's cursor; it returns false when the caller
+// stopped or an error was yielded.
+func (b *Backend) scanNode(ctx context.Context, node goredis.Cmdable, pattern string,
+	seen map[string]struct{}, yield func(string, error) bool) bool {
+	var cursor uint64
+	for {
+		if err := b.begin(ctx, "scan", pattern); err != nil {
+			yield("", err)
+			return false
+		}
+		keys, next, err := node.Scan(ctx, cursor, pattern, b.scanCount).Result()
+		if err != nil {
+			yield("", b.fail(ctx, "scan", pattern, err))
+			return false
+		}
+		for _, k := range keys {
+			if _, dup := seen[k]; dup {
+				continue
+			}
+			seen[k] = struct{}{}
+			if !yield(k, nil) {
+				return false
+			}
+		}
+		if next == 0 {
+			return true
+		}
+		cursor = next
+	}
+}

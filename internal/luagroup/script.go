@@ -1,0 +1,102 @@
+package luagroup
+
+// Script is the Lua source that applies one encoded atomic group. It reads
+// ARGV with a cursor: the type checks, the increment checks, then the ops
+// (see Encode). It runs every check before it writes anything and returns
+// an error reply (WRONGTYPE ..., ERR value is not an integer or out of
+// range, ERR increment or decrement would overflow) when one fails. Redis'
+// Lua numbers are doubles, so integers are checked on their decimal text
+// and added in two parts below 2^53, never as one double.
+const Script = `
+local pos = 1
+local function nxt() local v = ARGV[pos]; pos = pos + 1; return v end
+local function num() return tonumber(nxt()) end
+
+local function strict(s)
+  if s == '0' then return true end
+  local d, lim = s, '9223372036854775807'
+  if string.sub(s, 1, 1) == '-' then d, lim = string.sub(s, 2), '9223372036854775808' end
+  if #d > 19 or not string.find(d, '^[1-9]%d*$') then return false end
+  return #d < 19 or d <= lim
+end
+
+local function split(s)
+  local sign, d = 1, s
+  if string.sub(s, 1, 1) == '-' then sign, d = -1, string.sub(s, 2) end
+  local n = #d
+  if n <= 9 then return 0, sign * tonumber(d) end
+  return sign * tonumber(string.sub(d, 1, n - 9)), sign * tonumber(string.sub(d, n - 8))
+end
+
+local function overflows(a, b)
+  local ha, la = split(a)
+  local hb, lb = split(b)
+  local h, l = ha + hb, la + lb
+  local e9 = 1000000000
+  if l >= e9 then h, l = h + 1, l - e9 elseif l <= -e9 then h, l = h - 1, l + e9 end
+  if h > 0 and l < 0 then h, l = h - 1, l + e9 elseif h < 0 and l > 0 then h, l = h + 1, l - e9 end
+  if h > 9223372036 or (h == 9223372036 and l > 854775807) then return true end
+  return h < -9223372036 or (h == -9223372036 and l < -854775808)
+end
+
+local function keytype(k)
+  local t = redis.call('TYPE', k)
+  if type(t) == 'table' then t = t.ok or t['ok'] end
+  return t
+end
+
+local nt = num()
+for _ = 1, nt do
+  local k, want = KEYS[num()], nxt()
+  local t = keytype(k)
+  if t ~= 'none' and t ~= want then
+    return redis.error_reply('WRONGTYPE Operation against a key holding the wrong kind of value')
+  end
+end
+
+local ni = num()
+for _ = 1, ni do
+  local k, hash, field, delta = KEYS[num()], nxt(), nxt(), nxt()
+  local v
+  if hash == '1' then v = redis.call('HGET', k, field) else v = redis.call('GET', k) end
+  if v then
+    if not strict(v) then return redis.error_reply('ERR value is not an integer or out of range') end
+    if overflows(v, delta) then return redis.error_reply('ERR increment or decrement would overflow') end
+  end
+end
+
+local function chunked(cmd, k, n)
+  local args = {}
+  for i = 1, n do
+    args[#args + 1] = nxt()
+    if #args == 1000 or i == n then redis.call(cmd, k, unpack(args)); args = {} end
+  end
+end
+
+local out = {}
+local no = num()
+for _ = 1, no do
+  local code, k = nxt(), KEYS[num()]
+  if code == 'set' then
+    local ms, v = nxt(), nxt()
+    if ms == '0' then redis.call('SET', k, v) else redis.call('SET', k, v, 'PX', ms) end
+  elseif code == 'del' then redis.call('DEL', k)
+  elseif code == 'pexpire' then redis.call('PEXPIRE', k, nxt())
+  elseif code == 'persist' then redis.call('PERSIST', k)
+  elseif code == 'incrby' then
+    redis.call('INCRBY', k, nxt())
+    out[#out + 1] = redis.call('GET', k)
+  elseif code == 'hincrby' then
+    local f = nxt()
+    redis.call('HINCRBY', k, f, nxt())
+    out[#out + 1] = redis.call('HGET', k, f)
+  elseif code == 'hgetall' then
+    local r = redis.call('HGETALL', k)
+    out[#out + 1] = tostring(#r / 2)
+    for i = 1, #r do out[#out + 1] = r[i] end
+  elseif code == 'ltrim' then redis.call('LTRIM', k, nxt(), nxt())
+  else chunked(string.upper(code), k, num())
+  end
+end
+return out
+`
