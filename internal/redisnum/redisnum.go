@@ -53,27 +53,52 @@ func FormatInt(n int64) string { return strconv.FormatInt(n, 10) }
 // HINCRBYFLOAT in: a 64-bit mantissa.
 const extended = 64
 
-// ParseFloat parses s as Redis' string2ld does for a stored value:
-// decimal, with optional sign and exponent, "inf" and "infinity" in any
-// case; no surrounding spaces, no NaN.
+// Limits of the x87 long double, as big.Float exponents (x = m * 2^exp
+// with 0.5 <= m < 1): larger values overflow to infinity, smaller ones
+// underflow to zero.
+const (
+	maxExp = 16384
+	minExp = -16444
+)
+
+// ParseFloat parses s as Redis' string2ld (strtold) does for a stored
+// value: decimal or hexadecimal ("0x1p3"), with optional sign and exponent,
+// "inf" and "infinity" in any case; no leading space, nothing trailing, no
+// NaN, and nothing that overflows or underflows a long double.
 func ParseFloat(s string) (*big.Float, bool) {
-	if len(s) == 0 || len(s) >= 5*1024 || s[0] == ' ' || strings.ContainsAny(s, "_") {
+	if len(s) == 0 || len(s) >= 5*1024 || strings.ContainsRune(" \t\n\v\f\r", rune(s[0])) || strings.ContainsAny(s, "_") {
 		return nil, false
 	}
-	switch strings.TrimLeft(strings.ToLower(s), "+-") {
+	unsigned := strings.TrimLeft(s, "+-")
+	if len(s)-len(unsigned) > 1 {
+		return nil, false
+	}
+	switch strings.ToLower(unsigned) {
 	case "inf", "infinity":
 		return new(big.Float).SetInf(strings.HasPrefix(s, "-")), true
-	case "nan":
-		return nil, false
 	}
-	if strings.ContainsAny(s, "xXpP") { // hexadecimal floats: rare, rejected
-		return nil, false
+	base := 10
+	if strings.HasPrefix(unsigned, "0x") || strings.HasPrefix(unsigned, "0X") {
+		base = 0 // big.ParseFloat reads the 0x prefix and a p exponent
 	}
-	f, _, err := big.ParseFloat(s, 10, extended, big.ToNearestEven)
-	if err != nil {
+	f, _, err := big.ParseFloat(s, base, extended, big.ToNearestEven)
+	if err != nil || !inRange(f) {
 		return nil, false
 	}
 	return f, true
+}
+
+// inRange reports whether f is finite in a long double: zero, or neither
+// overflowing nor underflowing.
+func inRange(f *big.Float) bool {
+	if f.IsInf() {
+		return false
+	}
+	if f.Sign() == 0 {
+		return true
+	}
+	exp := f.MantExp(nil)
+	return exp <= maxExp && exp >= minExp
 }
 
 // IncrFloat adds delta to the stored text cur (cur == "" with !exists
@@ -99,6 +124,9 @@ func IncrFloat(cur string, exists bool, delta float64) (stored string, value flo
 	// server parses into a long double: do the same.
 	d, _, _ := big.ParseFloat(strconv.FormatFloat(delta, 'f', -1, 64), 10, extended, big.ToNearestEven)
 	sum := new(big.Float).SetPrec(extended).SetMode(big.ToNearestEven).Add(base, d)
+	if sum.Sign() != 0 && sum.MantExp(nil) > maxExp {
+		return "", 0, false, true
+	}
 	stored = FormatFloat(sum)
 	value, _ = strconv.ParseFloat(stored, 64)
 	return stored, value, false, false

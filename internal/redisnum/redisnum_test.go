@@ -38,3 +38,35 @@ func TestParseIntIsStrict(t *testing.T) {
 		}
 	}
 }
+
+func TestParseFloatAcceptsWhatRedisAccepts(t *testing.T) {
+	// Each verdict is a Redis 7.0 server's: HINCRBYFLOAT on a field
+	// holding the text fails with "hash value is not a float" or not.
+	accepted := []string{"0x10", "0x1p3", "0x1.8", "-0x10", ".5", "5.", "+.5e1", "1e4932", "inf", "-INF", "infinity", "1e-4000"}
+	rejected := []string{"", " 1", "1 ", "1e", "0b11", "1_0", "1e5000", "1.2e4932", "1e-5000", "nan", "+-1", "abc"}
+	for _, s := range accepted {
+		if _, ok := ParseFloat(s); !ok {
+			t.Errorf("ParseFloat(%q) rejected; Redis accepts it", s)
+		}
+	}
+	for _, s := range rejected {
+		if _, ok := ParseFloat(s); ok {
+			t.Errorf("ParseFloat(%q) accepted; Redis rejects it", s)
+		}
+	}
+}
+
+func TestIncrFloatOverflowAndBadInput(t *testing.T) {
+	if _, _, nf, _ := IncrFloat("abc", true, 1); !nf {
+		t.Error("a non-number was accepted")
+	}
+	if _, _, _, of := IncrFloat("inf", true, 1); !of {
+		t.Error("inf + 1 did not overflow")
+	}
+	if _, _, _, of := IncrFloat("1.1e4932", true, 1e308); of {
+		t.Error("a finite sum was reported as overflow")
+	}
+	if got, _, _, _ := IncrFloat("0x10", true, 1); got != "17" {
+		t.Errorf("0x10 + 1 = %q, want 17", got)
+	}
+}
