@@ -1,0 +1,75 @@
+// Package bolt is a store.Backend over one go.etcd.io/bbolt file: a
+// durable, single-process store for local development and small
+// deployments, with the answers a Redis 7 server gives.
+//
+// # URLs
+//
+// Importing the package registers Scheme with store.Open:
+//
+//	bolt:///var/lib/app/state.db         absolute path
+//	bolt://data/state.db                 relative path (host and path joined)
+//	bolt:///state.db?timeout=2s&nosync=true&sweep=1m
+//
+// Query parameters: timeout (how long to wait for the file lock another
+// process holds; default 5s, cut short by the context's deadline),
+// nosync (skip fsync: fast, and a machine crash can lose or corrupt the
+// file), sweep (interval of the expired-key sweeper; negative disables
+// it), sweepbatch (keys deleted per sweeping transaction) and maxbatch
+// (writes per group commit). Any other parameter fails with
+// store.ErrInvalidArgument.
+//
+// # Errors
+//
+// Errors wrap the store sentinels (store.ErrNotFound, store.ErrWrongType,
+// ...) with the operation and key, as "bolt: hget \"k\" \"f\": store: not
+// found"; match them with errors.Is. Opening a file another process holds
+// fails after Options.Timeout with an error that says the file is locked
+// and names it. bbolt's own limits surface as its errors: a key, field or
+// member longer than 32767 bytes fails with bbolt's "key too large".
+//
+// # Guarantees
+//
+// Every call is one bbolt transaction. A write is durable (fsynced) when
+// it returns, unless NoSync is set. Writes go through one writer
+// goroutine that commits every write queued meanwhile in one
+// transaction (group commit): a lone writer commits at once, and many
+// concurrent writers share fsyncs. A write that fails inside a group is
+// answered with its error and the group runs again without it, so it
+// writes nothing and fails no other write. Apply runs its checks and its
+// ops in one transaction; Update runs its function over the same
+// read-write transaction that applies its ops, so it never conflicts (its
+// function blocks other writers while it runs and must not call the
+// backend).
+//
+// Reads run in their own read transactions, concurrently with writes.
+// Scan reads at most 256 keys per read transaction and holds none while
+// the caller's loop body runs. Expired keys are invisible to every call
+// the moment they expire; a background sweeper deletes them from the file
+// in transactions of at most Options.SweepBatch keys and stops on Close.
+// The file never shrinks (bbolt reuses freed pages); compact it offline
+// with the bbolt command.
+//
+// # On-disk layout
+//
+// Three top-level buckets. Stored keys, fields and members are prefixed
+// with the byte 'k', because bbolt refuses empty keys and Redis allows
+// them.
+//
+//	meta   'k'+key -> type (1 byte) | expiry, Unix ms, 0 = none (8 bytes BE) | payload
+//	         string: payload is the value
+//	         hash, set: payload is the count of fields or members (8 bytes BE)
+//	         list: payload is head and tail indexes (8 bytes BE each)
+//	coll   'k'+key -> nested bucket, one per hash, set or list:
+//	         hash: 'k'+field -> value
+//	         set:  'k'+member -> empty
+//	         a field or member longer than 512 bytes is stored instead as
+//	         'h'+SHA-256(name) -> uvarint(len(name)) | name | value
+//	         list: index (8 bytes BE) -> element, for head <= index < tail;
+//	               a new list starts at 1<<63, LPush grows down, RPush up
+//	exp    expiry (8 bytes BE) + 'k'+key -> empty, the sweeper's index
+//
+// So a hash-field, set-member or list-end change writes one element and
+// the small meta record, never the whole collection; HLen, SCard and LLen
+// read only the meta record; LRange seeks to its first index; Scan walks
+// the meta bucket in key order from glob.LiteralPrefix of its pattern.
+package bolt

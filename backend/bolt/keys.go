@@ -1,0 +1,163 @@
+package bolt
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mimeiapify/store"
+)
+
+// Exists reports how many of keys exist, counting repeats.
+func (b *Backend) Exists(ctx context.Context, keys ...string) (int64, error) {
+	var n int64
+	err := b.view(ctx, "exists", func(t *txn) error {
+		n = 0
+		for _, k := range keys {
+			_, ok, err := t.live(k)
+			if err != nil {
+				return err
+			}
+			if ok {
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// Del deletes keys and reports how many existed.
+func (b *Backend) Del(ctx context.Context, keys ...string) (int64, error) {
+	var n int64
+	err := b.write(ctx, "del", func(t *txn) error {
+		n = 0
+		for _, k := range keys {
+			_, ok, err := t.live(k)
+			if err != nil {
+				return err
+			}
+			if ok {
+				n++
+			}
+			if err := t.delete(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// Expire sets key's TTL and reports whether the key exists.
+func (b *Backend) Expire(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	ms, err := store.TTLMillis(ttl)
+	if err == nil && ms == 0 {
+		err = fmt.Errorf("%w: TTL must be positive", store.ErrInvalidArgument)
+	}
+	if err != nil {
+		return false, fmt.Errorf("bolt: expire %q: %w", key, err)
+	}
+	var ok bool
+	err = b.write(ctx, "expire", func(t *txn) (err error) {
+		ok, err = t.expire(key, ms)
+		return err
+	})
+	return ok, err
+}
+
+// Persist removes key's TTL and reports whether it had one.
+func (b *Backend) Persist(ctx context.Context, key string) (bool, error) {
+	var ok bool
+	err := b.write(ctx, "persist", func(t *txn) (err error) {
+		ok, err = t.persist(key)
+		return err
+	})
+	return ok, err
+}
+
+// TTL returns key's remaining time to live, store.NoExpiry when it has
+// none, and store.ErrNotFound when it is missing.
+func (b *Backend) TTL(ctx context.Context, key string) (time.Duration, error) {
+	var d time.Duration
+	err := b.view(ctx, "ttl", func(t *txn) (err error) {
+		d, err = t.ttl(key)
+		return err
+	})
+	return d, err
+}
+
+// Type returns the type of key's value; store.TypeNone when missing.
+func (b *Backend) Type(ctx context.Context, key string) (store.Type, error) {
+	var typ store.Type
+	err := b.view(ctx, "type", func(t *txn) (err error) {
+		typ, err = t.typeOf(key)
+		return err
+	})
+	return typ, err
+}
+
+// delete removes key whatever its state (live, expired or missing).
+func (t *txn) delete(key string) error {
+	b := t.metaB().Get(dbKey(key))
+	if b == nil {
+		return nil
+	}
+	m, err := decodeMeta(b)
+	if err != nil {
+		return fmt.Errorf("%w (key %q)", err, key)
+	}
+	return t.drop(key, &m)
+}
+
+// expire sets a live key's expiry to ms from now.
+func (t *txn) expire(key string, ms int64) (bool, error) {
+	if err := t.reap(key); err != nil {
+		return false, err
+	}
+	m, ok, err := t.live(key)
+	if err != nil || !ok {
+		return false, err
+	}
+	old := m.exp
+	m.exp = t.now + ms
+	return true, t.putMeta(key, &m, old)
+}
+
+// persist clears a live key's expiry.
+func (t *txn) persist(key string) (bool, error) {
+	if err := t.reap(key); err != nil {
+		return false, err
+	}
+	m, ok, err := t.live(key)
+	if err != nil || !ok || m.exp == 0 {
+		return false, err
+	}
+	old := m.exp
+	m.exp = 0
+	return true, t.putMeta(key, &m, old)
+}
+
+// ttl reads a key's remaining time to live.
+func (t *txn) ttl(key string) (time.Duration, error) {
+	m, ok, err := t.live(key)
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		return 0, fmt.Errorf("bolt: ttl %q: %w", key, store.ErrNotFound)
+	}
+	if m.exp == 0 {
+		return store.NoExpiry, nil
+	}
+	return time.Duration(m.exp-t.now) * time.Millisecond, nil
+}
+
+// typeOf reads a key's type.
+func (t *txn) typeOf(key string) (store.Type, error) {
+	m, ok, err := t.live(key)
+	if err != nil || !ok {
+		return store.TypeNone, err
+	}
+	return m.typ, nil
+}

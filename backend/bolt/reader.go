@@ -1,0 +1,75 @@
+package bolt
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mimeiapify/store"
+)
+
+// reader is the store.Reader of Update, over its read-write transaction.
+type reader struct{ t *txn }
+
+func (r *reader) check(ctx context.Context, op string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("bolt: update: %s: %w", op, err)
+	}
+	return nil
+}
+
+// Get is Backend.Get inside Update.
+func (r *reader) Get(ctx context.Context, key string) (string, error) {
+	if err := r.check(ctx, "get"); err != nil {
+		return "", err
+	}
+	return r.t.get(key)
+}
+
+// HGet is Backend.HGet inside Update.
+func (r *reader) HGet(ctx context.Context, key, field string) (string, error) {
+	if err := r.check(ctx, "hget"); err != nil {
+		return "", err
+	}
+	return r.t.hget(key, field)
+}
+
+// HGetAll is Backend.HGetAll inside Update.
+func (r *reader) HGetAll(ctx context.Context, key string) (map[string]string, error) {
+	if err := r.check(ctx, "hgetall"); err != nil {
+		return nil, err
+	}
+	return r.t.hgetall(key)
+}
+
+// LRange is Backend.LRange inside Update.
+func (r *reader) LRange(ctx context.Context, key string, start, stop int64) ([]string, error) {
+	if err := r.check(ctx, "lrange"); err != nil {
+		return nil, err
+	}
+	return r.t.lrange(key, start, stop)
+}
+
+// SMembers is Backend.SMembers inside Update.
+func (r *reader) SMembers(ctx context.Context, key string) ([]string, error) {
+	if err := r.check(ctx, "smembers"); err != nil {
+		return nil, err
+	}
+	return r.t.smembers(key)
+}
+
+// TTL is Backend.TTL inside Update.
+func (r *reader) TTL(ctx context.Context, key string) (time.Duration, error) {
+	if err := r.check(ctx, "ttl"); err != nil {
+		return 0, err
+	}
+	return r.t.ttl(key)
+}
+
+// Type is Backend.Type inside Update.
+func (r *reader) Type(ctx context.Context, key string) (store.Type, error) {
+	if err := r.check(ctx, "type"); err != nil {
+		return store.TypeNone, err
+	}
+	return r.t.typeOf(key)
+}

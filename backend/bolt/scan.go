@@ -1,0 +1,70 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"iter"
+
+	"github.com/mimeiapify/store/internal/glob"
+)
+
+// scanChunk bounds how many keys one read transaction of Scan examines,
+// so that a long scan never holds a transaction for long.
+const scanChunk = 256
+
+// Scan yields every live key matching the Redis glob pattern, in byte
+// order. It reads in chunks of scanChunk keys, each in its own short
+// read transaction, and holds none while the caller's loop body runs.
+func (b *Backend) Scan(ctx context.Context, pattern string) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		prefix := dbKey(glob.LiteralPrefix(pattern))
+		seek := prefix
+		for {
+			keys, next, err := b.scanChunk(ctx, pattern, prefix, seek)
+			if err != nil {
+				yield("", err)
+				return
+			}
+			for _, k := range keys {
+				if !yield(k, nil) {
+					return
+				}
+			}
+			if next == nil {
+				return
+			}
+			seek = next
+		}
+	}
+}
+
+// scanChunk examines up to scanChunk stored keys from seek on that start
+// with prefix, and returns the live matching ones and the key to resume
+// from (nil at the end).
+func (b *Backend) scanChunk(ctx context.Context, pattern string, prefix, seek []byte) ([]string, []byte, error) {
+	var keys []string
+	var next []byte
+	err := b.view(ctx, "scan", func(t *txn) error {
+		keys, next = keys[:0], nil
+		c := t.metaB().Cursor()
+		k, v := c.Seek(seek)
+		for n := 0; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if n == scanChunk {
+				next = bytes.Clone(k)
+				return nil
+			}
+			n++
+			if key := fromDBKey(k); isLive(v, t.now) && glob.Match(pattern, key) {
+				keys = append(keys, key)
+			}
+		}
+		return nil
+	})
+	return keys, next, err
+}
+
+// isLive reports whether a stored meta record has not expired at now.
+func isLive(rec []byte, now int64) bool {
+	m, err := decodeMeta(rec)
+	return err == nil && (m.exp == 0 || m.exp > now)
+}

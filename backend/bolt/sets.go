@@ -1,0 +1,129 @@
+package bolt
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mimeiapify/store"
+)
+
+// SAdd adds members and returns how many were new.
+func (b *Backend) SAdd(ctx context.Context, key string, members ...string) (int64, error) {
+	if len(members) == 0 {
+		return 0, fmt.Errorf("bolt: sadd %q: %w: no members", key, store.ErrInvalidArgument)
+	}
+	var n int64
+	err := b.write(ctx, "sadd", func(t *txn) (err error) {
+		n, err = t.sadd(key, members)
+		return err
+	})
+	return n, err
+}
+
+// SRem removes members and returns how many existed.
+func (b *Backend) SRem(ctx context.Context, key string, members ...string) (int64, error) {
+	if len(members) == 0 {
+		return 0, fmt.Errorf("bolt: srem %q: %w: no members", key, store.ErrInvalidArgument)
+	}
+	var n int64
+	err := b.write(ctx, "srem", func(t *txn) (err error) {
+		n, err = t.srem(key, members)
+		return err
+	})
+	return n, err
+}
+
+// SMembers returns the members, in byte order.
+func (b *Backend) SMembers(ctx context.Context, key string) ([]string, error) {
+	var out []string
+	err := b.view(ctx, "smembers", func(t *txn) (err error) {
+		out, err = t.smembers(key)
+		return err
+	})
+	return out, err
+}
+
+// SIsMember reports whether member is in the set.
+func (b *Backend) SIsMember(ctx context.Context, key, member string) (bool, error) {
+	var ok bool
+	err := b.view(ctx, "sismember", func(t *txn) error {
+		_, exists, err := t.typed("sismember", key, store.TypeSet)
+		if err != nil || !exists {
+			return err
+		}
+		_, ok = getEntry(t.collB(key), member)
+		return nil
+	})
+	return ok, err
+}
+
+// SCard returns the number of members.
+func (b *Backend) SCard(ctx context.Context, key string) (int64, error) {
+	var n int64
+	err := b.view(ctx, "scard", func(t *txn) error {
+		m, _, err := t.typed("scard", key, store.TypeSet)
+		n = m.n
+		return err
+	})
+	return n, err
+}
+
+// smembers reads a whole set.
+func (t *txn) smembers(key string) ([]string, error) {
+	m, ok, err := t.typed("smembers", key, store.TypeSet)
+	if err != nil || !ok {
+		return []string{}, err
+	}
+	out := make([]string, 0, m.n)
+	err = t.collB(key).ForEach(func(k, v []byte) error {
+		mem, _ := decodeEntry(k, v)
+		out = append(out, mem)
+		return nil
+	})
+	return out, err
+}
+
+// sadd adds members, keeping the TTL.
+func (t *txn) sadd(key string, members []string) (int64, error) {
+	if err := t.reap(key); err != nil {
+		return 0, err
+	}
+	m, _, err := t.typed("sadd", key, store.TypeSet)
+	if err != nil {
+		return 0, err
+	}
+	sb, err := t.coll(key)
+	if err != nil {
+		return 0, err
+	}
+	var added int64
+	for _, mem := range members {
+		k := entryKey(mem)
+		if _, ok := lookup(sb, k); ok {
+			continue
+		}
+		if err := sb.Put(k, entryValue(mem, "")); err != nil {
+			return 0, fmt.Errorf("bolt: sadd %q: %w", key, err)
+		}
+		added++
+	}
+	m.typ, m.n = store.TypeSet, m.n+added
+	return added, t.putMeta(key, &m, m.exp)
+}
+
+// srem removes members; an emptied set is deleted.
+func (t *txn) srem(key string, members []string) (int64, error) {
+	if err := t.reap(key); err != nil {
+		return 0, err
+	}
+	m, ok, err := t.typed("srem", key, store.TypeSet)
+	if err != nil || !ok {
+		return 0, err
+	}
+	n, err := deleteMembers(t.collB(key), members)
+	if err != nil || n == 0 {
+		return n, err
+	}
+	m.n -= n
+	return n, t.writeColl(key, &m, m.exp)
+}

@@ -1,0 +1,129 @@
+package bolt
+
+import (
+	"errors"
+	"fmt"
+
+	"go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/mimeiapify/store"
+)
+
+// txn is one bbolt transaction with the clock reading it judges expiry by.
+type txn struct {
+	tx  *bbolt.Tx
+	now int64 // Unix ms
+}
+
+// metaB returns the meta bucket.
+func (t *txn) metaB() *bbolt.Bucket { return t.tx.Bucket(bucketMeta) }
+
+// collB returns the nested bucket of a collection key, nil if missing.
+func (t *txn) collB(key string) *bbolt.Bucket {
+	return t.tx.Bucket(bucketColls).Bucket(dbKey(key))
+}
+
+// live returns key's meta record if the key exists and has not expired.
+// A read sees an expired key as missing without deleting it.
+func (t *txn) live(key string) (meta, bool, error) {
+	b := t.metaB().Get(dbKey(key))
+	if b == nil {
+		return meta{}, false, nil
+	}
+	m, err := decodeMeta(b)
+	if err != nil {
+		return meta{}, false, fmt.Errorf("%w (key %q)", err, key)
+	}
+	if m.exp != 0 && m.exp <= t.now {
+		return meta{}, false, nil
+	}
+	return m, true, nil
+}
+
+// typed returns key's live meta record, failing with ErrWrongType when it
+// holds another type than want.
+func (t *txn) typed(op, key string, want store.Type) (meta, bool, error) {
+	m, ok, err := t.live(key)
+	if err != nil || !ok {
+		return m, ok, err
+	}
+	if m.typ != want {
+		return meta{}, false, fmt.Errorf("bolt: %s %q: %w", op, key, store.ErrWrongType)
+	}
+	return m, true, nil
+}
+
+// reap deletes key if it is stored but expired, so that a write starts
+// from a missing key. It must run before a write looks at the key.
+func (t *txn) reap(key string) error {
+	b := t.metaB().Get(dbKey(key))
+	if b == nil {
+		return nil
+	}
+	m, err := decodeMeta(b)
+	if err != nil {
+		return fmt.Errorf("%w (key %q)", err, key)
+	}
+	if m.exp != 0 && m.exp <= t.now {
+		return t.drop(key, &m)
+	}
+	return nil
+}
+
+// drop deletes key, whose meta record is m, with its data and expiry.
+func (t *txn) drop(key string, m *meta) error {
+	if err := t.metaB().Delete(dbKey(key)); err != nil {
+		return err
+	}
+	if m.typ != store.TypeString {
+		err := t.tx.Bucket(bucketColls).DeleteBucket(dbKey(key))
+		if err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
+			return err
+		}
+	}
+	if m.exp != 0 {
+		return t.tx.Bucket(bucketExpiry).Delete(expiryKey(m.exp, key))
+	}
+	return nil
+}
+
+// putMeta stores key's meta record; old is the expiry stored before (0
+// for none or a new key), so that the expiry index follows.
+func (t *txn) putMeta(key string, m *meta, oldExp int64) error {
+	if err := t.metaB().Put(dbKey(key), encodeMeta(m)); err != nil {
+		return fmt.Errorf("bolt: key %q: %w", key, err)
+	}
+	if oldExp == m.exp {
+		return nil
+	}
+	exp := t.tx.Bucket(bucketExpiry)
+	if oldExp != 0 {
+		if err := exp.Delete(expiryKey(oldExp, key)); err != nil {
+			return err
+		}
+	}
+	if m.exp != 0 {
+		return exp.Put(expiryKey(m.exp, key), nil)
+	}
+	return nil
+}
+
+// coll returns the nested bucket of a collection key, creating it.
+func (t *txn) coll(key string) (*bbolt.Bucket, error) {
+	b, err := t.tx.Bucket(bucketColls).CreateBucketIfNotExists(dbKey(key))
+	if err != nil {
+		return nil, fmt.Errorf("bolt: key %q: %w", key, err)
+	}
+	return b, nil
+}
+
+// writeColl stores a collection's meta record after a change, or drops
+// the key when the collection became empty.
+func (t *txn) writeColl(key string, m *meta, oldExp int64) error {
+	if m.length() == 0 {
+		m.exp = oldExp
+		return t.drop(key, m)
+	}
+	return t.putMeta(key, m, oldExp)
+}
