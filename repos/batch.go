@@ -1,0 +1,191 @@
+package repos
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mimeiapify/store"
+)
+
+// Queue names one batch queue of a tenant: the service that consumes it
+// (a mailer, an indexer), the batch name and the action.
+type Queue struct {
+	Service, Batch, Action string
+}
+
+// Batch holds the batch queues of one tenant: lists of payloads that a
+// worker of the queue's service reads in chunks. Each service has a set of
+// its pending tenants (see PendingTenants), so a worker finds the tenants
+// with work without a scan. Create one with NewBatch. It is safe for
+// concurrent use.
+//
+// Worker protocol: for each tenant of PendingTenants, first RemovePending,
+// then drain the tenant's queues (Chunk, process, Trim, until Len is 0).
+// Because Enqueue pushes before it marks the tenant pending, an item
+// pushed before the worker's RemovePending is seen by its drain, and one
+// pushed after marks the tenant again: no item is missed. An Enqueue that
+// fails between its two calls leaves its items unmarked until the
+// tenant's next Enqueue for that service.
+type Batch struct {
+	b      store.Backend
+	s      settings
+	tenant string
+}
+
+// NewBatch returns the batch repository of tenant. opts may be nil; its
+// TTL, when set, is given to a queue at each Enqueue (0: queues never
+// expire). It fails with ErrInvalidID when the tenant is empty or too
+// long, and with ErrInvalidOption on bad options.
+func NewBatch(b store.Backend, tenant string, opts *Options) (*Batch, error) {
+	if err := checkID("tenant", tenant); err != nil {
+		return nil, err
+	}
+	s, err := opts.resolve()
+	if err != nil {
+		return nil, err
+	}
+	return &Batch{b: b, s: s, tenant: tenant}, nil
+}
+
+// key validates q and returns its key.
+func (bt *Batch) key(q Queue) (string, error) {
+	if err := checkIDs("service", q.Service, "batch", q.Batch, "action", q.Action); err != nil {
+		return "", err
+	}
+	return bt.s.keys.batch(bt.tenant, q.Service, q.Batch, q.Action), nil
+}
+
+// wrap names a queue in an error.
+func (bt *Batch) wrap(op string, q Queue, err error) error {
+	return fmt.Errorf("repos: batch %s %q/%q/%q of tenant %q: %w",
+		op, clipID(q.Service), clipID(q.Batch), clipID(q.Action), clipID(bt.tenant), err)
+}
+
+// Enqueue appends payload to queue q, then marks the tenant pending for
+// q's service; see EnqueueAll.
+func (bt *Batch) Enqueue(ctx context.Context, q Queue, payload string, opts ...CallOption) error {
+	return bt.EnqueueAll(ctx, q, []string{payload}, opts...)
+}
+
+// EnqueueAll appends payloads (at least one), in order, to queue q as one
+// step, then marks the tenant pending for q's service. With a TTL (the
+// repository's or WithTTL's) the queue gets it in the same atomic step as
+// the push.
+//
+// Cost: 2 calls (the queue and the pending set live in different hash
+// slots). The push comes first, as the worker protocol on Batch needs.
+func (bt *Batch) EnqueueAll(ctx context.Context, q Queue, payloads []string, opts ...CallOption) error {
+	key, err := bt.key(q)
+	if err != nil {
+		return err
+	}
+	if len(payloads) == 0 {
+		return fmt.Errorf("%w: batch enqueue: no payload given", store.ErrInvalidArgument)
+	}
+	ttl, err := ttlFor(bt.s.ttl, opts)
+	if err != nil {
+		return err
+	}
+	if ttl == 0 {
+		_, err = bt.b.RPush(ctx, key, payloads...)
+	} else {
+		err = bt.b.Apply(ctx, &store.RPushOp{Key: key, Values: payloads}, &store.ExpireOp{Key: key, TTL: ttl})
+	}
+	if err != nil {
+		return bt.wrap("enqueue", q, err)
+	}
+	if _, err := bt.b.SAdd(ctx, bt.s.keys.pending(q.Service), bt.tenant); err != nil {
+		return bt.wrap("enqueue", q, err)
+	}
+	return nil
+}
+
+// Chunk returns the payloads of q from index start to stop, both
+// included; negative indexes count from the end (-1 is the last), and the
+// range is clamped to the queue as Redis' LRANGE does. A missing queue
+// gives none. Cost: 1 call.
+func (bt *Batch) Chunk(ctx context.Context, q Queue, start, stop int64) ([]string, error) {
+	key, err := bt.key(q)
+	if err != nil {
+		return nil, err
+	}
+	items, err := bt.b.LRange(ctx, key, start, stop)
+	if err != nil {
+		return nil, bt.wrap("chunk", q, err)
+	}
+	return items, nil
+}
+
+// Trim keeps only the payloads of q from start to stop, both included (as
+// Redis' LTRIM; Trim(ctx, q, n, -1) drops the first n). A range that keeps
+// nothing deletes the queue. Cost: 1 call.
+func (bt *Batch) Trim(ctx context.Context, q Queue, start, stop int64) error {
+	key, err := bt.key(q)
+	if err != nil {
+		return err
+	}
+	if err := bt.b.LTrim(ctx, key, start, stop); err != nil {
+		return bt.wrap("trim", q, err)
+	}
+	return nil
+}
+
+// Len returns the number of payloads in q; 0 for a missing queue. Cost: 1
+// call.
+func (bt *Batch) Len(ctx context.Context, q Queue) (int64, error) {
+	key, err := bt.key(q)
+	if err != nil {
+		return 0, err
+	}
+	n, err := bt.b.LLen(ctx, key)
+	if err != nil {
+		return 0, bt.wrap("len", q, err)
+	}
+	return n, nil
+}
+
+// PendingTenants returns the tenants marked pending for service by
+// Enqueue, in no particular order. opts may be nil; only its Prefix is
+// used. Cost: 1 call.
+func PendingTenants(ctx context.Context, b store.Backend, service string, opts *Options) ([]string, error) {
+	key, err := pendingKey(service, opts)
+	if err != nil {
+		return nil, err
+	}
+	tenants, err := b.SMembers(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("repos: pending tenants of %q: %w", clipID(service), err)
+	}
+	return tenants, nil
+}
+
+// RemovePending unmarks tenant as pending for service, and reports
+// whether it was marked. A worker calls it before draining the tenant's
+// queues (see Batch). opts may be nil; only its Prefix is used. Cost: 1
+// call.
+func RemovePending(ctx context.Context, b store.Backend, service, tenant string, opts *Options) (bool, error) {
+	if err := checkID("tenant", tenant); err != nil {
+		return false, err
+	}
+	key, err := pendingKey(service, opts)
+	if err != nil {
+		return false, err
+	}
+	n, err := b.SRem(ctx, key, tenant)
+	if err != nil {
+		return false, fmt.Errorf("repos: remove pending tenant %q of %q: %w", clipID(tenant), clipID(service), err)
+	}
+	return n > 0, nil
+}
+
+// pendingKey validates service and opts and returns the pending set's key.
+func pendingKey(service string, opts *Options) (string, error) {
+	if err := checkID("service", service); err != nil {
+		return "", err
+	}
+	s, err := opts.resolve()
+	if err != nil {
+		return "", err
+	}
+	return s.keys.pending(service), nil
+}

@@ -1,0 +1,19 @@
+package repos
+
+import (
+	"fmt"
+
+	"github.com/mimeiapify/store"
+)
+
+// ErrInvalidID is wrapped by every error about an identifier (a tenant,
+// user, handler, state name, table, primary key, service, batch, action,
+// trigger identifier or generic key) that is empty or longer than MaxIDLen
+// bytes. The error names which identifier was wrong. It also matches
+// store.ErrInvalidArgument. Nothing is written when it occurs.
+var ErrInvalidID = fmt.Errorf("repos: invalid identifier: %w", store.ErrInvalidArgument)
+
+// ErrInvalidOption is wrapped by every error about an Options value or a
+// call option: a key prefix holding a glob or hash-tag metacharacter, or a
+// negative TTL. It also matches store.ErrInvalidArgument.
+var ErrInvalidOption = fmt.Errorf("repos: invalid option: %w", store.ErrInvalidArgument)

@@ -1,0 +1,33 @@
+package repos_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mimeiapify/store/backend/memory"
+	"github.com/mimeiapify/store/repos"
+)
+
+// ExampleKV counts requests in a one-minute window: the first Incr
+// creates the counter with the TTL, later ones keep it.
+func ExampleKV() {
+	ctx := context.Background()
+	b := memory.New(nil)
+	defer b.Close()
+
+	kv, _ := repos.NewKV(b, "acme", &repos.Options{TTL: time.Minute})
+	for range 3 {
+		_, _ = kv.Incr(ctx, "requests", 1)
+	}
+	n, _ := kv.Get(ctx, "requests")
+	ttl, _ := kv.TTL(ctx, "requests")
+	fmt.Println(n, ttl > 59*time.Second)
+
+	_ = kv.Set(ctx, "greeting", "hola", repos.WithTTL(0))
+	v, _ := kv.Get(ctx, "greeting")
+	fmt.Println(v)
+	// Output:
+	// 3 true
+	// hola
+}

@@ -1,0 +1,167 @@
+package repos
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mimeiapify/store"
+)
+
+// KV holds plain string values under one tenant's namespace, one key per
+// name: counters, flags, cached answers. Create one with NewKV. It is safe
+// for concurrent use.
+type KV struct {
+	b      store.Backend
+	s      settings
+	tenant string
+}
+
+// NewKV returns the key-value repository of tenant. opts may be nil; its
+// TTL is the default TTL of values written by Set and of counters created
+// by Incr. It fails with ErrInvalidID when the tenant is empty or too
+// long, and with ErrInvalidOption on bad options.
+func NewKV(b store.Backend, tenant string, opts *Options) (*KV, error) {
+	if err := checkID("tenant", tenant); err != nil {
+		return nil, err
+	}
+	s, err := opts.resolve()
+	if err != nil {
+		return nil, err
+	}
+	return &KV{b: b, s: s, tenant: tenant}, nil
+}
+
+// key validates name and returns its key.
+func (kv *KV) key(name string) (string, error) {
+	if err := checkID("key", name); err != nil {
+		return "", err
+	}
+	return kv.s.keys.generic(kv.tenant, name), nil
+}
+
+// wrap names the key in an error.
+func (kv *KV) wrap(op, name string, err error) error {
+	return fmt.Errorf("repos: kv %s %q of tenant %q: %w", op, clipID(name), clipID(kv.tenant), err)
+}
+
+// Get returns the value of name; a missing one gives an error wrapping
+// store.ErrNotFound. Cost: 1 call.
+func (kv *KV) Get(ctx context.Context, name string) (string, error) {
+	key, err := kv.key(name)
+	if err != nil {
+		return "", err
+	}
+	v, err := kv.b.Get(ctx, key)
+	if err != nil {
+		return "", kv.wrap("get", name, err)
+	}
+	return v, nil
+}
+
+// Set stores value at name, replacing what was there, with the
+// repository's TTL (or WithTTL's; 0: no expiry, clearing any earlier TTL).
+// Cost: 1 call.
+func (kv *KV) Set(ctx context.Context, name, value string, opts ...CallOption) error {
+	key, err := kv.key(name)
+	if err != nil {
+		return err
+	}
+	ttl, err := ttlFor(kv.s.ttl, opts)
+	if err != nil {
+		return err
+	}
+	if err := kv.b.Set(ctx, key, value, ttl); err != nil {
+		return kv.wrap("set", name, err)
+	}
+	return nil
+}
+
+// Delete deletes name and reports whether it existed. Cost: 1 call.
+func (kv *KV) Delete(ctx context.Context, name string) (bool, error) {
+	key, err := kv.key(name)
+	if err != nil {
+		return false, err
+	}
+	n, err := kv.b.Del(ctx, key)
+	if err != nil {
+		return false, kv.wrap("delete", name, err)
+	}
+	return n > 0, nil
+}
+
+// Exists reports whether name exists. Cost: 1 call.
+func (kv *KV) Exists(ctx context.Context, name string) (bool, error) {
+	key, err := kv.key(name)
+	if err != nil {
+		return false, err
+	}
+	n, err := kv.b.Exists(ctx, key)
+	if err != nil {
+		return false, kv.wrap("exists", name, err)
+	}
+	return n > 0, nil
+}
+
+// TTL returns the remaining time to live of name, store.NoExpiry when it
+// has none, and an error wrapping store.ErrNotFound when it is missing.
+// Cost: 1 call.
+func (kv *KV) TTL(ctx context.Context, name string) (time.Duration, error) {
+	key, err := kv.key(name)
+	if err != nil {
+		return 0, err
+	}
+	d, err := kv.b.TTL(ctx, key)
+	if err != nil {
+		return 0, kv.wrap("ttl", name, err)
+	}
+	return d, nil
+}
+
+// Incr adds delta to the integer at name and returns the new value. An
+// existing value keeps its TTL (a counter with a window does not slide);
+// a missing one counts as 0 and is created with the repository's TTL (or
+// WithTTL's) in the same atomic step, so a counter never exists without
+// the TTL it was meant to have. It fails with store.ErrNotInteger or
+// store.ErrOverflow as Strings.IncrBy does.
+//
+// Cost: 1 IncrBy when the TTL is 0 (a new key then has no TTL, which is
+// what IncrBy gives). Otherwise 1 Update that reads the key's TTL to tell
+// a new key from an existing one (the contract has no "expire only if it
+// has none", Redis' EXPIRE ... NX); under heavy contention on one key
+// this optimistic step may retry and, past store.MaxUpdateAttempts, fail
+// with store.ErrConflict.
+func (kv *KV) Incr(ctx context.Context, name string, delta int64, opts ...CallOption) (int64, error) {
+	key, err := kv.key(name)
+	if err != nil {
+		return 0, err
+	}
+	ttl, err := ttlFor(kv.s.ttl, opts)
+	if err != nil {
+		return 0, err
+	}
+	if ttl == 0 {
+		n, err := kv.b.IncrBy(ctx, key, delta)
+		if err != nil {
+			return 0, kv.wrap("incr", name, err)
+		}
+		return n, nil
+	}
+	var incr *store.IncrByOp
+	err = kv.b.Update(ctx, []string{key}, func(r store.Reader) ([]store.Op, error) {
+		incr = &store.IncrByOp{Key: key, Delta: delta}
+		_, err := r.TTL(ctx, key)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return []store.Op{incr, &store.ExpireOp{Key: key, TTL: ttl}}, nil
+		case err != nil:
+			return nil, err
+		}
+		return []store.Op{incr}, nil
+	})
+	if err != nil {
+		return 0, kv.wrap("incr", name, err)
+	}
+	return incr.Result, nil
+}

@@ -1,0 +1,228 @@
+package repos
+
+// This file is the key layout: every key a repository makes is built by
+// one function below, and nowhere else.
+//
+// Identifiers are hostile: checkID rejects an empty one or one longer than
+// MaxIDLen bytes, and enc encodes the rest injectively and glob-safely:
+// the bytes A-Z a-z 0-9 . _ - stay, every other byte becomes %XX
+// (upper-case hex). An encoded id therefore never holds ':' (the
+// separator), '{' or '}' (hash tags), * ? [ ] \ (glob metacharacters),
+// spaces, NUL or non-ASCII, so ids cannot collide across separators, move a
+// key to another hash slot, or widen a Scan pattern.
+//
+// With p the prefix ("" or "app:", see Options.Prefix) and T, U, H, N, K,
+// TB, S, B, A, I, G the encoded tenant, user, handler, state name, primary
+// key, table, service, batch, action, trigger identifier and generic key:
+//
+//	shape                method               key                                  type
+//	user record          user                 p t:T:{T:U}:user                     hash
+//	tenant users index   tenantUsers          p t:T:users                          set of raw user ids
+//	handler state        handlerState         p t:T:{T:U}:state:H                  hash
+//	shared state         sharedState          p t:T:{T:U}:shared:N                 hash
+//	shared-state index   sharedIndex          p t:T:{T:U}:shared                   set of raw state names
+//	table row            row                  p t:T:{T:pk:K}:row:TB                hash
+//	primary-key index    pkTables             p t:T:{T:pk:K}:tables                set of raw table names
+//	batch queue          batch                p t:T:batch:S:B:A                    list
+//	pending tenants      pending              p pending:S                          set of raw tenant ids
+//	trigger              trigger              p t:T:{T:trg:I}:trg:A                hash (due time, payload)
+//	identifier triggers  identTriggers        p t:T:{T:trg:I}:trgs                 set of raw actions
+//	generic key          generic              p t:T:kv:G                           string
+//
+// Keys that one atomic step changes together share a hash tag: one per
+// user ({T:U}), per primary key ({T:pk:K}) or per trigger identifier
+// ({T:trg:I}), so a tenant's keys spread over every Redis Cluster master.
+// The three tag shapes differ in their number of ':' so they never
+// collide. Tenant-wide keys (the users index, batch queues) are single
+// keys. Every key of tenant T starts with p "t:" T ":", which tenantPattern
+// turns into a Scan pattern that matches no other tenant's keys.
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mimeiapify/store/internal/glob"
+)
+
+// MaxIDLen is the longest identifier, in bytes, that a repository accepts.
+// It bounds key length and the cost of Scan patterns built from ids.
+const MaxIDLen = 512
+
+// keyspace builds the keys of one prefix. The zero value has no prefix.
+type keyspace struct {
+	prefix string // "" or ending with ':'; validated by Options.resolve
+}
+
+// checkID returns an error wrapping ErrInvalidID, naming what, when id is
+// empty or longer than MaxIDLen bytes.
+func checkID(what, id string) error {
+	switch {
+	case id == "":
+		return fmt.Errorf("%w: %s is empty", ErrInvalidID, what)
+	case len(id) > MaxIDLen:
+		return fmt.Errorf("%w: %s %q is %d bytes, more than %d", ErrInvalidID, what, clipID(id), len(id), MaxIDLen)
+	}
+	return nil
+}
+
+// checkIDs checks pairs of (name, id) with checkID and returns the first
+// error.
+func checkIDs(pairs ...string) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if err := checkID(pairs[i], pairs[i+1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// clipID shortens an id quoted in an error message.
+func clipID(id string) string {
+	const limit = 64
+	if len(id) <= limit {
+		return id
+	}
+	return id[:limit] + "..."
+}
+
+// keep reports whether enc keeps byte c as it is.
+func keep(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '.' || c == '_' || c == '-'
+}
+
+// enc encodes an identifier for use inside a key: bytes in [A-Za-z0-9._-]
+// stay, every other byte becomes %XX with upper-case hex digits. It is
+// injective, and its result holds no separator, hash-tag or glob byte.
+func enc(id string) string {
+	n := 0
+	for i := 0; i < len(id); i++ {
+		if !keep(id[i]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return id
+	}
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	b.Grow(len(id) + 2*n)
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if keep(c) {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
+}
+
+// tenantBase returns p "t:" T ":", the start of every key of the tenant.
+func (k keyspace) tenantBase(tenant string) string {
+	return k.prefix + "t:" + enc(tenant) + ":"
+}
+
+// userTag returns p "t:" T ":{" T ":" U "}", the start of every key of one
+// user, all in the user's hash slot.
+func (k keyspace) userTag(tenant, user string) string {
+	t := enc(tenant)
+	return k.prefix + "t:" + t + ":{" + t + ":" + enc(user) + "}"
+}
+
+// user returns the key of a user record: p t:T:{T:U}:user (hash).
+func (k keyspace) user(tenant, user string) string {
+	return k.userTag(tenant, user) + ":user"
+}
+
+// tenantUsers returns the key of the tenant's users index:
+// p t:T:users (set of raw user ids).
+func (k keyspace) tenantUsers(tenant string) string {
+	return k.tenantBase(tenant) + "users"
+}
+
+// handlerState returns the key of a handler's state of one user:
+// p t:T:{T:U}:state:H (hash).
+func (k keyspace) handlerState(tenant, user, handler string) string {
+	return k.userTag(tenant, user) + ":state:" + enc(handler)
+}
+
+// sharedState returns the key of one shared state of a user:
+// p t:T:{T:U}:shared:N (hash).
+func (k keyspace) sharedState(tenant, user, name string) string {
+	return k.userTag(tenant, user) + ":shared:" + enc(name)
+}
+
+// sharedIndex returns the key of a user's shared-state index:
+// p t:T:{T:U}:shared (set of raw state names).
+func (k keyspace) sharedIndex(tenant, user string) string {
+	return k.userTag(tenant, user) + ":shared"
+}
+
+// pkTag returns p "t:" T ":{" T ":pk:" K "}", the start of the keys of one
+// primary key, all in one hash slot.
+func (k keyspace) pkTag(tenant, pk string) string {
+	t := enc(tenant)
+	return k.prefix + "t:" + t + ":{" + t + ":pk:" + enc(pk) + "}"
+}
+
+// row returns the key of a table row: p t:T:{T:pk:K}:row:TB (hash).
+func (k keyspace) row(tenant, table, pk string) string {
+	return k.pkTag(tenant, pk) + ":row:" + enc(table)
+}
+
+// pkTables returns the key of the index of the tables holding a row for a
+// primary key: p t:T:{T:pk:K}:tables (set of raw table names).
+func (k keyspace) pkTables(tenant, pk string) string {
+	return k.pkTag(tenant, pk) + ":tables"
+}
+
+// batch returns the key of a batch queue: p t:T:batch:S:B:A (list).
+func (k keyspace) batch(tenant, service, batch, action string) string {
+	return k.tenantBase(tenant) + "batch:" + enc(service) + ":" + enc(batch) + ":" + enc(action)
+}
+
+// batchPattern returns a Scan pattern matching every batch queue of one
+// tenant and service, and nothing else: p t:T:batch:S:* (with the prefix
+// glob-escaped).
+func (k keyspace) batchPattern(tenant, service string) string {
+	return glob.Escape(k.tenantBase(tenant)+"batch:"+enc(service)+":") + "*"
+}
+
+// pending returns the key of the set of tenants with pending batches for
+// a service: p pending:S (set of raw tenant ids).
+func (k keyspace) pending(service string) string {
+	return k.prefix + "pending:" + enc(service)
+}
+
+// trgTag returns p "t:" T ":{" T ":trg:" I "}", the start of the keys of
+// one trigger identifier, all in one hash slot.
+func (k keyspace) trgTag(tenant, ident string) string {
+	t := enc(tenant)
+	return k.prefix + "t:" + t + ":{" + t + ":trg:" + enc(ident) + "}"
+}
+
+// trigger returns the key of a trigger: p t:T:{T:trg:I}:trg:A (hash of due
+// time and payload).
+func (k keyspace) trigger(tenant, ident, action string) string {
+	return k.trgTag(tenant, ident) + ":trg:" + enc(action)
+}
+
+// identTriggers returns the key of the set of actions with a trigger for
+// one identifier: p t:T:{T:trg:I}:trgs (set of raw actions).
+func (k keyspace) identTriggers(tenant, ident string) string {
+	return k.trgTag(tenant, ident) + ":trgs"
+}
+
+// generic returns the key of a generic value: p t:T:kv:G (string).
+func (k keyspace) generic(tenant, key string) string {
+	return k.tenantBase(tenant) + "kv:" + enc(key)
+}
+
+// tenantPattern returns a Scan pattern matching every key of the tenant
+// and no key of another tenant: p t:T:* with the prefix glob-escaped.
+func (k keyspace) tenantPattern(tenant string) string {
+	return glob.Escape(k.tenantBase(tenant)) + "*"
+}

@@ -1,0 +1,94 @@
+package repos
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mimeiapify/store"
+)
+
+// Options configure a repository. A nil *Options or the zero value gives
+// the defaults: no key prefix and no expiry.
+type Options struct {
+	// Prefix is prepended to every key the repository makes, so that
+	// several applications can share one server ("app:" gives keys such as
+	// "app:t:acme:..."). A prefix that does not end with ':' gets one, so
+	// that "prod" never covers the keys of "prod2". It must not hold any
+	// of { } * ? [ ] \ (hash-tag and glob metacharacters). Empty: none.
+	Prefix string
+	// TTL is the repository's default time to live for the records it
+	// writes; 0 means no expiry (a write then also clears a TTL the record
+	// had). WithTTL overrides it for one call. It must not be negative.
+	TTL time.Duration
+}
+
+// prefixMeta are the bytes a prefix may not hold.
+const prefixMeta = "{}*?[]\\"
+
+// settings are validated Options.
+type settings struct {
+	keys keyspace
+	ttl  time.Duration
+}
+
+// resolve validates o (nil means defaults) and returns its settings.
+func (o *Options) resolve() (settings, error) {
+	if o == nil {
+		return settings{}, nil
+	}
+	if i := strings.IndexAny(o.Prefix, prefixMeta); i >= 0 {
+		return settings{}, fmt.Errorf("%w: key prefix %q holds %q", ErrInvalidOption, clipID(o.Prefix), o.Prefix[i])
+	}
+	if len(o.Prefix) > MaxIDLen {
+		return settings{}, fmt.Errorf("%w: key prefix is %d bytes, more than %d", ErrInvalidOption, len(o.Prefix), MaxIDLen)
+	}
+	if o.TTL < 0 {
+		return settings{}, fmt.Errorf("%w: default TTL %v is negative", ErrInvalidOption, o.TTL)
+	}
+	p := o.Prefix
+	if p != "" && !strings.HasSuffix(p, ":") {
+		p += ":"
+	}
+	return settings{keys: keyspace{prefix: p}, ttl: o.TTL}, nil
+}
+
+// CallOption changes one repository call; see WithTTL.
+type CallOption func(*callOptions)
+
+// callOptions are what CallOptions set.
+type callOptions struct {
+	ttl    time.Duration
+	ttlSet bool
+}
+
+// WithTTL makes one call store its record with time to live d instead of
+// the repository's default TTL; 0 means no expiry. A negative d makes the
+// call fail with ErrInvalidOption.
+func WithTTL(d time.Duration) CallOption {
+	return func(c *callOptions) { c.ttl, c.ttlSet = d, true }
+}
+
+// ttlFor returns the TTL of one call: the last WithTTL among opts, else
+// def.
+func ttlFor(def time.Duration, opts []CallOption) (time.Duration, error) {
+	c := callOptions{ttl: def}
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	if c.ttl < 0 {
+		return 0, fmt.Errorf("%w: TTL %v is negative", ErrInvalidOption, c.ttl)
+	}
+	return c.ttl, nil
+}
+
+// expiryOp returns the op that gives key the TTL ttl inside an atomic
+// group: an ExpireOp, or for 0 (no expiry) a PersistOp.
+func expiryOp(key string, ttl time.Duration) store.Op {
+	if ttl == 0 {
+		return &store.PersistOp{Key: key}
+	}
+	return &store.ExpireOp{Key: key, TTL: ttl}
+}

@@ -1,0 +1,243 @@
+package repos
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/mimeiapify/store"
+)
+
+// SharedState is scratch space that the tools and agents serving one user
+// of one tenant share: named hashes, plus an index of the names so that
+// List and Clear never scan the keyspace. A user's states and index share
+// the user's hash slot, so every write is one atomic step. Create one with
+// NewSharedState; see WithSharedState to pass it along a request. It is
+// safe for concurrent use.
+//
+// The index has no TTL: names whose state expired stay in it until List
+// or Clear meets and removes them.
+type SharedState struct {
+	b      store.Backend
+	s      settings
+	tenant string
+	user   string
+	index  string
+}
+
+// NewSharedState returns the shared states of user userID of tenant. opts
+// may be nil. It fails with ErrInvalidID when an id is empty or too long,
+// and with ErrInvalidOption on bad options.
+func NewSharedState(b store.Backend, tenant, userID string, opts *Options) (*SharedState, error) {
+	if err := checkIDs("tenant", tenant, "user id", userID); err != nil {
+		return nil, err
+	}
+	s, err := opts.resolve()
+	if err != nil {
+		return nil, err
+	}
+	return &SharedState{b: b, s: s, tenant: tenant, user: userID, index: s.keys.sharedIndex(tenant, userID)}, nil
+}
+
+// Tenant returns the tenant the states belong to.
+func (ss *SharedState) Tenant() string { return ss.tenant }
+
+// UserID returns the id of the user the states belong to.
+func (ss *SharedState) UserID() string { return ss.user }
+
+// what names the user's shared states in errors.
+func (ss *SharedState) what(op string) string {
+	return fmt.Sprintf("repos: shared state %s of user %q of tenant %q", op, clipID(ss.user), clipID(ss.tenant))
+}
+
+// key validates name and returns its state's key and a name for errors.
+func (ss *SharedState) key(op, name string) (string, string, error) {
+	what := fmt.Sprintf("%s %q", ss.what(op), clipID(name))
+	if err := checkID("state name", name); err != nil {
+		return "", what, fmt.Errorf("%s: %w", what, err)
+	}
+	return ss.s.keys.sharedState(ss.tenant, ss.user, name), what, nil
+}
+
+// Set replaces the state name with the fields of v (a struct or a map,
+// see Encode), gives it the repository's TTL (or WithTTL's) and lists it
+// in the index, as one atomic step. Cost: 1 call.
+func (ss *SharedState) Set(ctx context.Context, name string, v any, opts ...CallOption) error {
+	key, what, err := ss.key("set", name)
+	if err != nil {
+		return err
+	}
+	ttl, err := ttlFor(ss.s.ttl, opts)
+	if err != nil {
+		return err
+	}
+	fields, err := encodeRecord(what, v)
+	if err != nil {
+		return err
+	}
+	return ss.write(ctx, what, &store.DelOp{Key: key}, &store.HSetOp{Key: key, Fields: fields}, expiryOp(key, ttl),
+		&store.SAddOp{Key: ss.index, Members: []string{name}})
+}
+
+// SetField sets one field of the state name to value (encoded as Encode
+// would), creating the state if needed, renews its TTL and lists it in
+// the index, as one atomic step. Cost: 1 call.
+func (ss *SharedState) SetField(ctx context.Context, name, field string, value any, opts ...CallOption) error {
+	key, what, err := ss.key("set field", name)
+	if err != nil {
+		return err
+	}
+	ttl, err := ttlFor(ss.s.ttl, opts)
+	if err != nil {
+		return err
+	}
+	s, err := encodeField(field, value)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return ss.write(ctx, what, &store.HSetOp{Key: key, Fields: map[string]string{field: s}}, expiryOp(key, ttl),
+		&store.SAddOp{Key: ss.index, Members: []string{name}})
+}
+
+// write applies ops, wrapping an error with what.
+func (ss *SharedState) write(ctx context.Context, what string, ops ...store.Op) error {
+	if err := ss.b.Apply(ctx, ops...); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// Get returns the state name as stored; a missing state gives an error
+// wrapping store.ErrNotFound. Cost: 1 call.
+func (ss *SharedState) Get(ctx context.Context, name string) (map[string]string, error) {
+	key, what, err := ss.key("get", name)
+	if err != nil {
+		return nil, err
+	}
+	return getRecord(ctx, ss.b, key, what)
+}
+
+// GetInto decodes the state name into dst (see Decode); a missing state
+// gives an error wrapping store.ErrNotFound. Cost: 1 call.
+func (ss *SharedState) GetInto(ctx context.Context, name string, dst any) error {
+	fields, err := ss.Get(ctx, name)
+	if err != nil {
+		return err
+	}
+	return Decode(fields, dst)
+}
+
+// GetField returns one field of the state name as stored; a missing state
+// or field gives an error wrapping store.ErrNotFound. Cost: 1 call.
+func (ss *SharedState) GetField(ctx context.Context, name, field string) (string, error) {
+	key, what, err := ss.key("get field", name)
+	if err != nil {
+		return "", err
+	}
+	v, err := ss.b.HGet(ctx, key, field)
+	if err != nil {
+		return "", fmt.Errorf("%s field %q: %w", what, clipID(field), err)
+	}
+	return v, nil
+}
+
+// Delete deletes the state name and its index entry, as one atomic step.
+// Deleting a missing state is not an error. Cost: 1 call.
+func (ss *SharedState) Delete(ctx context.Context, name string) error {
+	key, what, err := ss.key("delete", name)
+	if err != nil {
+		return err
+	}
+	return ss.write(ctx, what, &store.DelOp{Key: key}, &store.SRemOp{Key: ss.index, Members: []string{name}})
+}
+
+// List returns the names, sorted, of the user's states that exist. Names
+// whose state expired are removed from the index. Cost: 2 calls (the
+// index, then one Exists over all its states); when some expired, one
+// more call per name and an optimistic Update to remove them.
+func (ss *SharedState) List(ctx context.Context) ([]string, error) {
+	names, err := ss.b.SMembers(ctx, ss.index)
+	if err != nil || len(names) == 0 {
+		return nil, wrapIf(ss.what("list"), err)
+	}
+	keys := make([]string, len(names))
+	for i, n := range names {
+		keys[i] = ss.s.keys.sharedState(ss.tenant, ss.user, n)
+	}
+	n, err := ss.b.Exists(ctx, keys...)
+	if err != nil {
+		return nil, wrapIf(ss.what("list"), err)
+	}
+	if int(n) != len(names) {
+		if names, err = ss.dropExpired(ctx, names, keys); err != nil {
+			return nil, wrapIf(ss.what("list"), err)
+		}
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// dropExpired returns the names whose state exists and removes the
+// others from the index. The removal re-checks each state inside an
+// Update, so a state set meanwhile keeps its entry.
+func (ss *SharedState) dropExpired(ctx context.Context, names, keys []string) ([]string, error) {
+	var live, stale, staleKeys []string
+	for i, name := range names {
+		n, err := ss.b.Exists(ctx, keys[i])
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			live = append(live, name)
+		} else {
+			stale, staleKeys = append(stale, name), append(staleKeys, keys[i])
+		}
+	}
+	if len(stale) == 0 {
+		return live, nil
+	}
+	err := ss.b.Update(ctx, append([]string{ss.index}, staleKeys...), func(r store.Reader) ([]store.Op, error) {
+		var gone []string
+		for i, k := range staleKeys {
+			t, err := r.Type(ctx, k)
+			if err != nil {
+				return nil, err
+			}
+			if t == store.TypeNone {
+				gone = append(gone, stale[i])
+			}
+		}
+		if len(gone) == 0 {
+			return nil, nil
+		}
+		return []store.Op{&store.SRemOp{Key: ss.index, Members: gone}}, nil
+	})
+	return live, err
+}
+
+// Clear deletes every state of the user and the index, as one atomic step
+// (the index is read and guarded inside an optimistic Update, so a state
+// set meanwhile is either deleted or kept with its entry). Only this
+// user's keys are touched. Cost: one optimistic Update.
+func (ss *SharedState) Clear(ctx context.Context) error {
+	err := ss.b.Update(ctx, []string{ss.index}, func(r store.Reader) ([]store.Op, error) {
+		names, err := r.SMembers(ctx, ss.index)
+		if err != nil || len(names) == 0 {
+			return nil, err
+		}
+		ops := make([]store.Op, 0, len(names)+1)
+		for _, n := range names {
+			ops = append(ops, &store.DelOp{Key: ss.s.keys.sharedState(ss.tenant, ss.user, n)})
+		}
+		return append(ops, &store.DelOp{Key: ss.index}), nil
+	})
+	return wrapIf(ss.what("clear"), err)
+}
+
+// wrapIf wraps a non-nil err with what.
+func wrapIf(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

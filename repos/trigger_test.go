@@ -1,0 +1,186 @@
+package repos_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mimeiapify/store"
+	"github.com/mimeiapify/store/repos"
+)
+
+func newTriggers(t *testing.T, b store.Backend, tenant string, opts *repos.Options) *repos.Triggers {
+	t.Helper()
+	tr, err := repos.NewTriggers(b, tenant, opts)
+	require.NoError(t, err)
+	return tr
+}
+
+func TestTriggerSetGetRemaining(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b store.Backend) {
+		ctx := context.Background()
+		tr := newTriggers(t, b, "acme", &repos.Options{TTL: time.Hour})
+
+		_, err := tr.Remaining(ctx, "remind", "chat-1")
+		require.ErrorIs(t, err, store.ErrNotFound)
+		_, err = tr.Get(ctx, "remind", "chat-1")
+		require.ErrorIs(t, err, store.ErrNotFound)
+		ok, err := tr.Exists(ctx, "remind", "chat-1")
+		require.NoError(t, err)
+		require.False(t, ok)
+
+		start := time.Now()
+		require.NoError(t, tr.Set(ctx, "remind", "chat-1", `{"text":"hi"}`))
+		ok, err = tr.Exists(ctx, "remind", "chat-1")
+		require.NoError(t, err)
+		require.True(t, ok)
+		left, err := tr.Remaining(ctx, "remind", "chat-1")
+		require.NoError(t, err)
+		require.InDelta(t, time.Hour, left, float64(5*time.Second))
+
+		got, err := tr.Get(ctx, "remind", "chat-1")
+		require.NoError(t, err)
+		require.Equal(t, "remind", got.Action)
+		require.Equal(t, "chat-1", got.Identifier)
+		require.Equal(t, `{"text":"hi"}`, got.Payload)
+		require.WithinDuration(t, start.Add(time.Hour), got.Due, 5*time.Second)
+
+		// Replacing renews the due time and the payload.
+		require.NoError(t, tr.Set(ctx, "remind", "chat-1", "", repos.WithTTL(time.Minute)))
+		got, err = tr.Get(ctx, "remind", "chat-1")
+		require.NoError(t, err)
+		require.Equal(t, "", got.Payload)
+		require.WithinDuration(t, time.Now().Add(time.Minute), got.Due, 5*time.Second)
+		left, err = tr.Remaining(ctx, "remind", "chat-1")
+		require.NoError(t, err)
+		require.InDelta(t, time.Minute, left, float64(5*time.Second))
+	})
+}
+
+func TestTriggerExpires(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b store.Backend) {
+		ctx := context.Background()
+		tr := newTriggers(t, b, "acme", nil)
+		require.NoError(t, tr.Set(ctx, "ping", "c1", "p", repos.WithTTL(10*time.Millisecond)))
+		time.Sleep(30 * time.Millisecond)
+		ok, err := tr.Exists(ctx, "ping", "c1")
+		require.NoError(t, err)
+		require.False(t, ok)
+		_, err = tr.Remaining(ctx, "ping", "c1")
+		require.ErrorIs(t, err, store.ErrNotFound)
+		require.Empty(t, keysOf(t, b), "the index expires with its only trigger")
+	})
+}
+
+func TestTriggerNeedsTTL(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b store.Backend) {
+		ctx := context.Background()
+		tr := newTriggers(t, b, "acme", nil)
+		require.ErrorIs(t, tr.Set(ctx, "a", "i", "p"), repos.ErrInvalidOption)
+		require.ErrorIs(t, tr.Set(ctx, "a", "i", "p", repos.WithTTL(-time.Second)), repos.ErrInvalidOption)
+		require.ErrorIs(t, tr.Set(ctx, "", "i", "p", repos.WithTTL(time.Second)), repos.ErrInvalidID)
+		require.ErrorIs(t, tr.Set(ctx, "a", "", "p", repos.WithTTL(time.Second)), repos.ErrInvalidID)
+		require.Empty(t, keysOf(t, b))
+	})
+}
+
+func TestTriggerIndexOutlivesItsTriggers(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b store.Backend) {
+		ctx := context.Background()
+		tr := newTriggers(t, b, "acme", nil)
+		require.NoError(t, tr.Set(ctx, "long", "c1", "", repos.WithTTL(time.Hour)))
+		require.NoError(t, tr.Set(ctx, "short", "c1", "", repos.WithTTL(time.Minute)))
+		requireTTL(t, b, keyWith(t, b, ":trgs"), time.Hour)
+	})
+}
+
+func TestTriggerDelete(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b store.Backend) {
+		ctx := context.Background()
+		tr := newTriggers(t, b, "acme", &repos.Options{TTL: time.Hour})
+		require.NoError(t, tr.Set(ctx, "a", "c1", ""))
+		require.NoError(t, tr.Set(ctx, "b", "c1", ""))
+		found, err := tr.Delete(ctx, "a", "c1")
+		require.NoError(t, err)
+		require.True(t, found)
+		found, err = tr.Delete(ctx, "a", "c1")
+		require.NoError(t, err)
+		require.False(t, found)
+		members, err := b.SMembers(ctx, keyWith(t, b, ":trgs"))
+		require.NoError(t, err)
+		require.Equal(t, []string{"b"}, members)
+		_, err = tr.Delete(ctx, "b", "c1")
+		require.NoError(t, err)
+		require.Empty(t, keysOf(t, b))
+	})
+}
+
+func TestTriggerDeleteAll(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b store.Backend) {
+		ctx := context.Background()
+		tr := newTriggers(t, b, "acme", &repos.Options{TTL: time.Hour})
+		other := newTriggers(t, b, "globex", &repos.Options{TTL: time.Hour})
+		for _, action := range []string{"remind", "close", "a:b"} {
+			require.NoError(t, tr.Set(ctx, action, "c1", "x"))
+		}
+		require.NoError(t, tr.Set(ctx, "remind", "c2", "x"))
+		require.NoError(t, other.Set(ctx, "remind", "c1", "x"))
+		require.NoError(t, tr.Set(ctx, "gone", "c1", "x", repos.WithTTL(10*time.Millisecond)))
+		time.Sleep(30 * time.Millisecond)
+
+		actions, err := tr.DeleteAll(ctx, "c1")
+		require.NoError(t, err)
+		slices.Sort(actions)
+		require.Equal(t, []string{"a:b", "close", "gone", "remind"}, actions)
+		for _, action := range actions {
+			ok, err := tr.Exists(ctx, action, "c1")
+			require.NoError(t, err)
+			require.False(t, ok)
+		}
+		ok, err := tr.Exists(ctx, "remind", "c2")
+		require.NoError(t, err)
+		require.True(t, ok)
+		ok, err = other.Exists(ctx, "remind", "c1")
+		require.NoError(t, err)
+		require.True(t, ok)
+		require.Len(t, keysOf(t, b), 4, "c2's and globex's triggers and indexes")
+
+		actions, err = tr.DeleteAll(ctx, "c1")
+		require.NoError(t, err)
+		require.Empty(t, actions)
+		_, err = tr.DeleteAll(ctx, "")
+		require.ErrorIs(t, err, repos.ErrInvalidID)
+	})
+}
+
+func TestTriggerHostileIDsStayApart(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b store.Backend) {
+		ctx := context.Background()
+		for _, id := range nastyIDs {
+			tr := newTriggers(t, b, id, &repos.Options{TTL: time.Hour})
+			require.NoError(t, tr.Set(ctx, id, id, id))
+		}
+		require.Len(t, keysOf(t, b), 2*len(nastyIDs))
+		for _, id := range nastyIDs {
+			tr := newTriggers(t, b, id, &repos.Options{TTL: time.Hour})
+			before := snapshot(t, b)
+			require.NoError(t, tr.Set(ctx, "extra", "other", "x"))
+			_, err := tr.DeleteAll(ctx, "other")
+			require.NoError(t, err)
+			require.Equal(t, before, snapshot(t, b), "tenant %q touched other keys", id)
+			got, err := tr.Get(ctx, id, id)
+			require.NoError(t, err)
+			require.Equal(t, id, got.Payload)
+		}
+		for _, id := range nastyIDs {
+			tr := newTriggers(t, b, id, nil)
+			actions, err := tr.DeleteAll(ctx, id)
+			require.NoError(t, err)
+			require.Equal(t, []string{id}, actions)
+		}
+		require.Empty(t, keysOf(t, b))
+	})
+}
