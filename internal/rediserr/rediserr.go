@@ -15,7 +15,9 @@
 //	ERR increment would produce NaN or Infinity    store.ErrOverflow
 //
 // A reply raised inside a Lua script may carry a suffix (" script: ...");
-// matching is on the start of the text, so it is recognised too.
+// matching is on the start of the text, so it is recognised too. The
+// "ERR " code is optional: valkey-go strips it from the text of its
+// errors ("value is not an integer or out of range"), go-redis keeps it.
 package rediserr
 
 import (
@@ -25,19 +27,20 @@ import (
 	"github.com/mimeiapify/store"
 )
 
-// replies maps the start of an error reply to the sentinel it means.
+// replies maps the start of an error reply, without its "ERR " code, to
+// the sentinel it means.
 var replies = []struct {
 	prefix   string
 	sentinel error
 }{
 	{"WRONGTYPE ", store.ErrWrongType},
-	{"ERR value is not an integer or out of range", store.ErrNotInteger},
-	{"ERR hash value is not an integer", store.ErrNotInteger},
-	{"ERR value is not a valid float", store.ErrNotFloat},
-	{"ERR hash value is not a float", store.ErrNotFloat},
-	{"ERR value is NaN or Infinity", store.ErrNotFloat},
-	{"ERR increment or decrement would overflow", store.ErrOverflow},
-	{"ERR increment would produce NaN or Infinity", store.ErrOverflow},
+	{"value is not an integer or out of range", store.ErrNotInteger},
+	{"hash value is not an integer", store.ErrNotInteger},
+	{"value is not a valid float", store.ErrNotFloat},
+	{"hash value is not a float", store.ErrNotFloat},
+	{"value is NaN or Infinity", store.ErrNotFloat},
+	{"increment or decrement would overflow", store.ErrOverflow},
+	{"increment would produce NaN or Infinity", store.ErrOverflow},
 }
 
 // Error is a server error reply recognised as a store sentinel. Its text
@@ -59,6 +62,7 @@ func (e *Error) Unwrap() []error { return []error{e.Sentinel, e.Err} }
 // Sentinel returns the store sentinel the error reply text msg means, or
 // nil when it means none of them.
 func Sentinel(msg string) error {
+	msg = strings.TrimPrefix(msg, "ERR ")
 	for _, r := range replies {
 		if strings.HasPrefix(msg, r.prefix) {
 			return r.sentinel

@@ -31,11 +31,20 @@ func TestMap(t *testing.T) {
 		{"ERR value is NaN or Infinity", store.ErrNotFloat},
 		{"ERR increment or decrement would overflow", store.ErrOverflow},
 		{"ERR increment would produce NaN or Infinity", store.ErrOverflow},
+		// valkey-go strips the "ERR " code from its errors' text.
+		{"value is not an integer or out of range", store.ErrNotInteger},
+		{"hash value is not an integer", store.ErrNotInteger},
+		{"value is not a valid float", store.ErrNotFloat},
+		{"hash value is not a float", store.ErrNotFloat},
+		{"increment or decrement would overflow", store.ErrOverflow},
+		{"increment would produce NaN or Infinity", store.ErrOverflow},
 		{"ERR syntax error", nil},
+		{"syntax error", nil},
 		{"NOSCRIPT No matching script. Please use EVAL.", nil},
 		{"MOVED 3999 127.0.0.1:6381", nil},
 		{"WRONGTYPEX", nil},
 		{"err value is not an integer or out of range", nil},
+		{"ERR the value is not an integer or out of range", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.reply, func(t *testing.T) {

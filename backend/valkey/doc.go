@@ -1,0 +1,63 @@
+// Package valkey is a store.Backend on a Valkey or Redis 7 server,
+// standalone or cluster, through the valkey-go client. Importing it
+// registers the "valkey" and "valkeys" URL schemes with store.Open.
+//
+// New wraps a client the caller built (keeping their TLS, pool and hooks);
+// Close leaves that client open unless Options.CloseClient is set.
+// Concurrent calls share valkey-go's automatically pipelined connections,
+// and every call is one round trip, except Update (see Guarantees).
+//
+// # URLs
+//
+//	valkey://[user:pass@]host:port[/db][?params]    one server
+//	valkeys://[user:pass@]host:port[/db][?params]   the same over TLS
+//	valkey://host1:port?addr=host2:port&addr=...     cluster seeds
+//
+// With one address the client asks the server whether it is a cluster
+// (CLUSTER SLOTS) and becomes a cluster client if so; addr adds seeds. The
+// parameters are those of valkey.ParseURL: db, addr, dial_timeout,
+// write_timeout, skip_verify (valkeys), protocol (2 for RESP2),
+// max_retries (0 disables retries), client_name, master_set (Sentinel);
+// and the backend's own: standalone=true (never probe for a cluster,
+// needed for servers such as miniredis that answer CLUSTER SLOTS without
+// being one) and scan_count (the COUNT hint of SCAN, default 1000). Any
+// other parameter fails with store.ErrInvalidArgument naming it. A backend
+// opened by URL owns its client and closes it.
+//
+// # Errors
+//
+// Server error replies become the store sentinels through
+// internal/rediserr (WRONGTYPE is store.ErrWrongType, and so on), keeping
+// the server's text; a nil reply is store.ErrNotFound; a closed backend or
+// client is store.ErrClosed; a done context wraps ctx.Err(); connection
+// errors name the server addresses. Arguments are checked before anything
+// is sent, exactly as the store contract says (an empty field list, a
+// negative TTL, LPop count below 1 are store.ErrInvalidArgument; a NaN or
+// infinite HIncrByFloat delta is store.ErrNotFloat). On a cluster, an
+// atomic group or Update whose keys span several hash slots fails with
+// store.ErrInvalidArgument before sending (Redis would say CROSSSLOT).
+//
+// Note that valkey-go retries a read-only command on connection errors
+// until its context is done: give calls a deadline, or set max_retries=0,
+// to see connection errors at all.
+//
+// # Guarantees
+//
+// Apply is one EVALSHA of the luagroup script (EVAL when the server lacks
+// it): it checks every type and increment first and writes nothing when a
+// check fails. Update WATCHes its keys on a dedicated connection, reads
+// there, then sends MULTI, EVALSHA, EXEC in one pipeline; a nil EXEC runs
+// fn again, up to store.MaxUpdateAttempts times, then store.ErrConflict.
+// fn may also run again once when the server lost the group script
+// (restart, SCRIPT FLUSH, another cluster node). On a cluster, Update's
+// reads of keys outside the watched hash slot go to the shared client and
+// are not guarded.
+//
+// TTLs are sent in milliseconds (PX, PEXPIRE). Scan uses SCAN with MATCH
+// and COUNT, never KEYS, walks every master of a cluster once and yields
+// each key at most once; a pattern that is not valid UTF-8 is narrowed to
+// its literal prefix on the server and matched here with Redis' rules.
+// Multi-key Exists and Del are sent per hash slot on a cluster, so Del of
+// keys in several slots is not one atomic step there. Replication is
+// asynchronous: a failover can lose acknowledged writes.
+package valkey

@@ -1,0 +1,99 @@
+package valkey
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+
+	"github.com/valkey-io/valkey-go"
+
+	"github.com/mimeiapify/store"
+)
+
+// Scheme is the URL scheme of the backend (store.Open("valkey://...")).
+// SchemeTLS is the same over TLS.
+const (
+	Scheme    = "valkey"
+	SchemeTLS = "valkeys"
+)
+
+// urlParams are the query parameters a URL may hold: those of
+// valkey.ParseURL that make sense here, and the backend's own.
+var urlParams = []string{
+	"db", "addr", "dial_timeout", "write_timeout", "skip_verify", "protocol",
+	"max_retries", "client_name", "master_set", "standalone", "scan_count",
+}
+
+func init() {
+	store.Register(Scheme, open)
+	store.Register(SchemeTLS, open)
+}
+
+// ParseURL turns a valkey:// or valkeys:// URL into the options of a
+// valkey-go client and of a Backend (see the package documentation for the
+// forms and parameters). Unknown query parameters are rejected, naming
+// them, with store.ErrInvalidArgument.
+func ParseURL(rawURL string) (valkey.ClientOption, *Options, error) {
+	var opt valkey.ClientOption
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return opt, nil, fmt.Errorf("valkey: parse URL: %w", err)
+	}
+	if u.Scheme != Scheme && u.Scheme != SchemeTLS {
+		return opt, nil, fmt.Errorf("valkey: URL %q: %w: scheme must be %s or %s", u.Redacted(), store.ErrInvalidArgument, Scheme, SchemeTLS)
+	}
+	if err := store.CheckURLParams(u, urlParams...); err != nil {
+		return opt, nil, fmt.Errorf("valkey: %w", err)
+	}
+	q := u.Query()
+	opts := &Options{CloseClient: true}
+	if s := q.Get("scan_count"); s != "" {
+		if opts.ScanCount, err = strconv.ParseInt(s, 10, 64); err != nil || opts.ScanCount < 1 {
+			return opt, nil, fmt.Errorf("valkey: URL %q: %w: scan_count %q must be a positive integer", u.Redacted(), store.ErrInvalidArgument, s)
+		}
+	}
+	standalone, err := parseBool(q, "standalone")
+	if err != nil {
+		return opt, nil, fmt.Errorf("valkey: URL %q: %w", u.Redacted(), err)
+	}
+	q.Del("scan_count")
+	q.Del("standalone")
+	u.RawQuery = q.Encode()
+	if opt, err = valkey.ParseURL(u.String()); err != nil {
+		return opt, nil, fmt.Errorf("valkey: URL %q: %w: %w", u.Redacted(), store.ErrInvalidArgument, err)
+	}
+	opt.ForceSingleClient = standalone
+	opt.DisableCache = true // the backend never reads through the client-side cache
+	return opt, opts, nil
+}
+
+// parseBool reads an optional boolean query parameter.
+func parseBool(q url.Values, name string) (bool, error) {
+	s := q.Get(name)
+	if s == "" {
+		return false, nil
+	}
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, fmt.Errorf("%w: %s=%q is not a boolean", store.ErrInvalidArgument, name, s)
+	}
+	return v, nil
+}
+
+// open is the store.Opener of both schemes: a new client that the backend
+// owns and closes.
+func open(ctx context.Context, u *url.URL) (store.Backend, error) {
+	opt, opts, err := ParseURL(u.String())
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("valkey: open %q: %w", u.Redacted(), err)
+	}
+	client, err := valkey.NewClient(opt)
+	if err != nil {
+		return nil, fmt.Errorf("valkey: open %q (%v): %w", u.Redacted(), opt.InitAddress, err)
+	}
+	return New(client, opts), nil
+}
