@@ -13,6 +13,21 @@
 //
 // Each behaviour is one subtest, grouped by area (Keys, Strings, Hash,
 // List, Set, TTL, Scan, Atomic, Concurrency, Context, Close, Errors), so
-// that go test -run 'TestConformance/Hash' selects one group. Redis is the
-// reference: every expectation here is what a Redis 7 server answers.
+// that go test -run 'TestConformance/Hash' selects one group and
+// -run 'TestConformance/Hash/HGetMissingField' one behaviour. Subtests run
+// one after the other, never in parallel, so harnesses may share a server.
+// Redis is the reference: every expectation here is what a Redis 7 server
+// answers, checked against one.
+//
+// Multi-key atomic groups use keys that share a hash tag ({grp}a, {grp}b),
+// so the suite also runs on a Redis Cluster. TTL cases use TTLs of a few
+// hundred milliseconds and wait through Instance.Advance when the harness
+// sets it (miniredis' FastForward), sleeping otherwise; the suite takes a
+// few seconds on a real server.
+//
+// A harness on a slow test double can shrink the Concurrency group with
+// Harness.Scale and skip, naming each and why, the cases the double gets
+// wrong with Harness.Skip (miniredis parses numbers and matches glob
+// patterns differently from Redis). Harnesses on real servers, and the
+// in-memory backend, use neither.
 package conformance
