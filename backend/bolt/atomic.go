@@ -9,12 +9,17 @@ import (
 
 // Apply applies ops as one atomic step in one read-write transaction:
 // the group's checks run first, and any failure rolls everything back.
+// Errors name the group by its first key.
 func (b *Backend) Apply(ctx context.Context, ops ...store.Op) error {
+	key := groupKey(ops)
+	if err := b.begin(ctx, "apply", key); err != nil {
+		return err
+	}
 	gc, err := store.CheckGroup(ops)
 	if err != nil {
 		return fmt.Errorf("bolt: apply: %w", err)
 	}
-	return b.write(ctx, "apply", func(t *txn) error { return t.applyGroup(gc, ops) })
+	return b.write(ctx, "apply", key, func(t *txn) error { return t.applyGroup(gc, ops) })
 }
 
 // Update runs fn with a Reader over the read-write transaction that then
@@ -22,15 +27,24 @@ func (b *Backend) Apply(ctx context.Context, ops ...store.Op) error {
 // every other write and never conflicts: fn runs once per call (again
 // only if another write of its commit group fails). fn runs on the
 // backend's writer goroutine and blocks other writers while it runs; it
-// must not call the backend (that would deadlock).
+// must not call the backend (that would deadlock). If ctx is done when
+// fn returns, Update fails with ctx's error and writes nothing. Errors
+// name the call by the first of keys.
 func (b *Backend) Update(ctx context.Context, keys []string, fn func(r store.Reader) ([]store.Op, error)) error {
+	key := firstKey(keys)
 	if fn == nil {
-		return fmt.Errorf("bolt: update: %w: nil function", store.ErrInvalidArgument)
+		return fmt.Errorf("bolt: update %q: %w: nil function", key, store.ErrInvalidArgument)
 	}
-	return b.write(ctx, "update", func(t *txn) error {
+	return b.write(ctx, "update", key, func(t *txn) error {
 		ops, err := fn(&reader{t: t})
-		if err != nil || len(ops) == 0 {
+		if err != nil {
 			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return opError("update", key, err)
+		}
+		if len(ops) == 0 {
+			return nil
 		}
 		gc, err := store.CheckGroup(ops)
 		if err != nil {

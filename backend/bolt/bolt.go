@@ -161,27 +161,35 @@ func (b *Backend) Close() error {
 // now is the clock expiry is judged by, in Unix milliseconds.
 func now() int64 { return time.Now().UnixMilli() }
 
-// begin checks that a call may start.
-func (b *Backend) begin(ctx context.Context, op string) error {
+// opError wraps err with the operation and the key (or pattern) it is
+// about, as every error of the package does: "bolt: get \"k\": ...".
+func opError(op, key string, err error) error {
+	return fmt.Errorf("bolt: %s %q: %w", op, key, err)
+}
+
+// begin checks that a call about key may start: the backend is open and
+// ctx is not done.
+func (b *Backend) begin(ctx context.Context, op, key string) error {
 	if b.closed.Load() {
-		return fmt.Errorf("bolt: %s: %w", op, store.ErrClosed)
+		return opError(op, key, store.ErrClosed)
 	}
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("bolt: %s: %w", op, err)
+		return opError(op, key, err)
 	}
 	return nil
 }
 
-// view runs fn in one read transaction.
-func (b *Backend) view(ctx context.Context, op string, fn func(t *txn) error) error {
-	if err := b.begin(ctx, op); err != nil {
+// view runs fn in one read transaction; op and key name the call in
+// errors.
+func (b *Backend) view(ctx context.Context, op, key string, fn func(t *txn) error) error {
+	if err := b.begin(ctx, op, key); err != nil {
 		return err
 	}
 	err := b.db.View(func(tx *bbolt.Tx) error {
 		return fn(&txn{tx: tx, now: now()})
 	})
 	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
-		return fmt.Errorf("bolt: %s: %w", op, store.ErrClosed)
+		return opError(op, key, store.ErrClosed)
 	}
 	return err
 }

@@ -7,15 +7,17 @@ import (
 	"slices"
 
 	"go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/mimeiapify/store"
 )
 
 // request is one write waiting for the group commit.
 type request struct {
-	ctx  context.Context
-	fn   func(t *txn) error
-	done chan error // buffered: the writer never blocks answering
+	ctx     context.Context
+	op, key string // name the call in errors
+	fn      func(t *txn) error
+	done    chan error // buffered: the writer never blocks answering
 }
 
 // panicked carries a panic of a write function back to its caller.
@@ -27,22 +29,28 @@ func (p panicked) Error() string { return fmt.Sprintf("bolt: write function pani
 var errAbort = errors.New("bolt: abort group")
 
 // write runs fn in a read-write transaction, committed together with the
-// writes other goroutines queued meanwhile. It returns fn's error; when
-// fn fails, nothing it wrote is kept and the rest of its group still
-// commits.
-func (b *Backend) write(ctx context.Context, op string, fn func(t *txn) error) error {
-	if err := b.begin(ctx, op); err != nil {
+// writes other goroutines queued meanwhile; op and key name the call in
+// errors. It returns fn's error; when fn fails, nothing it wrote is kept
+// and the rest of its group still commits. A write whose ctx is done
+// before fn runs fails with ctx's error and writes nothing.
+func (b *Backend) write(ctx context.Context, op, key string, fn func(t *txn) error) error {
+	if err := b.begin(ctx, op, key); err != nil {
 		return err
 	}
-	r := &request{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	r := &request{ctx: ctx, op: op, key: key, fn: fn, done: make(chan error, 1)}
 	select {
 	case b.reqs <- r:
 	case <-b.quit:
-		return fmt.Errorf("bolt: %s: %w", op, store.ErrClosed)
+		return opError(op, key, store.ErrClosed)
+	case <-ctx.Done():
+		return opError(op, key, ctx.Err())
 	}
 	err := <-r.done
 	if p, ok := err.(panicked); ok {
 		panic(p.value)
+	}
+	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
+		return opError(op, key, store.ErrClosed)
 	}
 	return err
 }
@@ -78,13 +86,14 @@ func (b *Backend) gather(batch []*request) []*request {
 	return batch
 }
 
-// commit runs batch in one Update. A write that fails is answered with
-// its error and the group runs again without it, so that no failure
-// leaks partial writes or fails the others.
+// commit runs batch in one Update. A write that fails, or whose context
+// is done by the time its turn comes, is answered with its error and the
+// group runs again without it, so that no failure leaks partial writes
+// or fails the others.
 func (b *Backend) commit(batch []*request) {
 	batch = slices.DeleteFunc(batch, func(r *request) bool {
 		if err := r.ctx.Err(); err != nil {
-			r.done <- fmt.Errorf("bolt: write: %w", err)
+			r.done <- opError(r.op, r.key, err)
 			return true
 		}
 		return false
@@ -94,7 +103,7 @@ func (b *Backend) commit(batch []*request) {
 		err := b.db.Update(func(tx *bbolt.Tx) error {
 			t := &txn{tx: tx, now: now()}
 			for i, r := range batch {
-				if err := runWrite(r.fn, t); err != nil {
+				if err := runWrite(r, t); err != nil {
 					failed, ferr = i, err
 					return errAbort
 				}
@@ -114,12 +123,16 @@ func (b *Backend) commit(batch []*request) {
 	}
 }
 
-// runWrite runs fn, turning a panic into an error its caller re-panics.
-func runWrite(fn func(t *txn) error, t *txn) (err error) {
+// runWrite runs r's function unless r's context is done, turning a
+// panic into an error its caller re-panics.
+func runWrite(r *request, t *txn) (err error) {
+	if err := r.ctx.Err(); err != nil {
+		return opError(r.op, r.key, err)
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			err = panicked{p}
 		}
 	}()
-	return fn(t)
+	return r.fn(t)
 }

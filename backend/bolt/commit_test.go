@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -73,4 +74,30 @@ func TestWriteFunctionPanicReachesCaller(t *testing.T) {
 		_ = b.Update(ctx, nil, func(store.Reader) ([]store.Op, error) { panic("oops") })
 	})
 	require.NoError(t, b.Set(ctx, "after", "ok", 0))
+}
+
+// TestQueuedWriteHonoursContext: a write waiting behind a busy writer
+// fails when its context ends, names its key and writes nothing.
+func TestQueuedWriteHonoursContext(t *testing.T) {
+	b := newTest(t, nil)
+	started, release := make(chan struct{}), make(chan struct{})
+	updated := make(chan error, 1)
+	go func() {
+		updated <- b.Update(ctx, nil, func(store.Reader) ([]store.Op, error) {
+			close(started)
+			<-release
+			return nil, nil
+		})
+	}()
+	<-started
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	err := b.Set(short, "queued", "v", 0)
+	close(release)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.Contains(t, err.Error(), `"queued"`)
+	require.NoError(t, <-updated)
+	n, err := b.Exists(ctx, "queued")
+	require.NoError(t, err)
+	require.Zero(t, n)
 }

@@ -22,10 +22,15 @@
 //
 // Errors wrap the store sentinels (store.ErrNotFound, store.ErrWrongType,
 // ...) with the operation and key, as "bolt: hget \"k\" \"f\": store: not
-// found"; match them with errors.Is. Opening a file another process holds
-// fails after Options.Timeout with an error that says the file is locked
-// and names it. bbolt's own limits surface as its errors: a key, field or
-// member longer than 32767 bytes fails with bbolt's "key too large".
+// found"; match them with errors.Is. A call about several keys is named
+// by its first key (Apply by its first op's key), Scan by its pattern.
+// After Close every call fails with store.ErrClosed, and a call whose
+// context is done with an error wrapping ctx.Err(), named the same way;
+// a write waiting for the writer goroutine gives up when its context
+// ends. Opening a file another process holds fails after Options.Timeout
+// with an error that says the file is locked and names it. bbolt's own
+// limits surface as its errors: a key, field or member longer than 32767
+// bytes fails with bbolt's "key too large".
 //
 // # Guarantees
 //
@@ -39,7 +44,8 @@
 // ops in one transaction; Update runs its function over the same
 // read-write transaction that applies its ops, so it never conflicts (its
 // function blocks other writers while it runs and must not call the
-// backend).
+// backend). If Update's context is done by the time its function returns,
+// it writes nothing and fails with the context's error.
 //
 // Reads run in their own read transactions, concurrently with writes.
 // Scan reads at most 256 keys per read transaction and holds none while

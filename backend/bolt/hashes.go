@@ -14,7 +14,7 @@ func (b *Backend) HSet(ctx context.Context, key string, fields map[string]string
 		return 0, fmt.Errorf("bolt: hset %q: %w: no fields", key, store.ErrInvalidArgument)
 	}
 	var n int64
-	err := b.write(ctx, "hset", func(t *txn) (err error) {
+	err := b.write(ctx, "hset", key, func(t *txn) (err error) {
 		n, err = t.hset(key, fields)
 		return err
 	})
@@ -25,7 +25,7 @@ func (b *Backend) HSet(ctx context.Context, key string, fields map[string]string
 // missing.
 func (b *Backend) HGet(ctx context.Context, key, field string) (string, error) {
 	var v string
-	err := b.view(ctx, "hget", func(t *txn) (err error) {
+	err := b.view(ctx, "hget", key, func(t *txn) (err error) {
 		v, err = t.hget(key, field)
 		return err
 	})
@@ -38,7 +38,7 @@ func (b *Backend) HMGet(ctx context.Context, key string, fields ...string) (map[
 		return nil, fmt.Errorf("bolt: hmget %q: %w: no fields", key, store.ErrInvalidArgument)
 	}
 	out := make(map[string]string, len(fields))
-	err := b.view(ctx, "hmget", func(t *txn) error {
+	err := b.view(ctx, "hmget", key, func(t *txn) error {
 		_, ok, err := t.typed("hmget", key, store.TypeHash)
 		if err != nil || !ok {
 			return err
@@ -57,7 +57,7 @@ func (b *Backend) HMGet(ctx context.Context, key string, fields ...string) (map[
 // HGetAll returns every field of the hash.
 func (b *Backend) HGetAll(ctx context.Context, key string) (map[string]string, error) {
 	var out map[string]string
-	err := b.view(ctx, "hgetall", func(t *txn) (err error) {
+	err := b.view(ctx, "hgetall", key, func(t *txn) (err error) {
 		out, err = t.hgetall(key)
 		return err
 	})
@@ -70,7 +70,7 @@ func (b *Backend) HDel(ctx context.Context, key string, fields ...string) (int64
 		return 0, fmt.Errorf("bolt: hdel %q: %w: no fields", key, store.ErrInvalidArgument)
 	}
 	var n int64
-	err := b.write(ctx, "hdel", func(t *txn) (err error) {
+	err := b.write(ctx, "hdel", key, func(t *txn) (err error) {
 		n, err = t.hdel(key, fields)
 		return err
 	})
@@ -92,7 +92,7 @@ func (b *Backend) HExists(ctx context.Context, key, field string) (bool, error) 
 // HIncrBy adds delta to an integer field and returns the new value.
 func (b *Backend) HIncrBy(ctx context.Context, key, field string, delta int64) (int64, error) {
 	var n int64
-	err := b.write(ctx, "hincrby", func(t *txn) (err error) {
+	err := b.write(ctx, "hincrby", key, func(t *txn) (err error) {
 		n, err = t.hincrBy(key, field, delta)
 		return err
 	})
@@ -103,7 +103,7 @@ func (b *Backend) HIncrBy(ctx context.Context, key, field string, delta int64) (
 // the new value.
 func (b *Backend) HIncrByFloat(ctx context.Context, key, field string, delta float64) (float64, error) {
 	var f float64
-	err := b.write(ctx, "hincrbyfloat", func(t *txn) error {
+	err := b.write(ctx, "hincrbyfloat", key, func(t *txn) error {
 		cur, exists, err := t.hfield(key, field)
 		if err != nil {
 			return err
@@ -125,7 +125,7 @@ func (b *Backend) HIncrByFloat(ctx context.Context, key, field string, delta flo
 // HLen returns the number of fields.
 func (b *Backend) HLen(ctx context.Context, key string) (int64, error) {
 	var n int64
-	err := b.view(ctx, "hlen", func(t *txn) error {
+	err := b.view(ctx, "hlen", key, func(t *txn) error {
 		m, _, err := t.typed("hlen", key, store.TypeHash)
 		n = m.n
 		return err

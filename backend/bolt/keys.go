@@ -11,7 +11,7 @@ import (
 // Exists reports how many of keys exist, counting repeats.
 func (b *Backend) Exists(ctx context.Context, keys ...string) (int64, error) {
 	var n int64
-	err := b.view(ctx, "exists", func(t *txn) error {
+	err := b.view(ctx, "exists", firstKey(keys), func(t *txn) error {
 		n = 0
 		for _, k := range keys {
 			_, ok, err := t.live(k)
@@ -30,7 +30,7 @@ func (b *Backend) Exists(ctx context.Context, keys ...string) (int64, error) {
 // Del deletes keys and reports how many existed.
 func (b *Backend) Del(ctx context.Context, keys ...string) (int64, error) {
 	var n int64
-	err := b.write(ctx, "del", func(t *txn) error {
+	err := b.write(ctx, "del", firstKey(keys), func(t *txn) error {
 		n = 0
 		for _, k := range keys {
 			_, ok, err := t.live(k)
@@ -59,7 +59,7 @@ func (b *Backend) Expire(ctx context.Context, key string, ttl time.Duration) (bo
 		return false, fmt.Errorf("bolt: expire %q: %w", key, err)
 	}
 	var ok bool
-	err = b.write(ctx, "expire", func(t *txn) (err error) {
+	err = b.write(ctx, "expire", key, func(t *txn) (err error) {
 		ok, err = t.expire(key, ms)
 		return err
 	})
@@ -69,7 +69,7 @@ func (b *Backend) Expire(ctx context.Context, key string, ttl time.Duration) (bo
 // Persist removes key's TTL and reports whether it had one.
 func (b *Backend) Persist(ctx context.Context, key string) (bool, error) {
 	var ok bool
-	err := b.write(ctx, "persist", func(t *txn) (err error) {
+	err := b.write(ctx, "persist", key, func(t *txn) (err error) {
 		ok, err = t.persist(key)
 		return err
 	})
@@ -80,7 +80,7 @@ func (b *Backend) Persist(ctx context.Context, key string) (bool, error) {
 // none, and store.ErrNotFound when it is missing.
 func (b *Backend) TTL(ctx context.Context, key string) (time.Duration, error) {
 	var d time.Duration
-	err := b.view(ctx, "ttl", func(t *txn) (err error) {
+	err := b.view(ctx, "ttl", key, func(t *txn) (err error) {
 		d, err = t.ttl(key)
 		return err
 	})
@@ -90,7 +90,7 @@ func (b *Backend) TTL(ctx context.Context, key string) (time.Duration, error) {
 // Type returns the type of key's value; store.TypeNone when missing.
 func (b *Backend) Type(ctx context.Context, key string) (store.Type, error) {
 	var typ store.Type
-	err := b.view(ctx, "type", func(t *txn) (err error) {
+	err := b.view(ctx, "type", key, func(t *txn) (err error) {
 		typ, err = t.typeOf(key)
 		return err
 	})

@@ -22,7 +22,7 @@ func (b *Backend) push(ctx context.Context, op, key string, values []string, lef
 		return 0, fmt.Errorf("bolt: %s %q: %w: no values", op, key, store.ErrInvalidArgument)
 	}
 	var n int64
-	err := b.write(ctx, op, func(t *txn) (err error) {
+	err := b.write(ctx, op, key, func(t *txn) (err error) {
 		n, err = t.push(key, values, left)
 		return err
 	})
@@ -32,7 +32,7 @@ func (b *Backend) push(ctx context.Context, op, key string, values []string, lef
 // LRange returns the elements from start to stop, clamped as Redis does.
 func (b *Backend) LRange(ctx context.Context, key string, start, stop int64) ([]string, error) {
 	var out []string
-	err := b.view(ctx, "lrange", func(t *txn) (err error) {
+	err := b.view(ctx, "lrange", key, func(t *txn) (err error) {
 		out, err = t.lrange(key, start, stop)
 		return err
 	})
@@ -41,13 +41,13 @@ func (b *Backend) LRange(ctx context.Context, key string, start, stop int64) ([]
 
 // LTrim keeps only the elements from start to stop.
 func (b *Backend) LTrim(ctx context.Context, key string, start, stop int64) error {
-	return b.write(ctx, "ltrim", func(t *txn) error { return t.ltrim(key, start, stop) })
+	return b.write(ctx, "ltrim", key, func(t *txn) error { return t.ltrim(key, start, stop) })
 }
 
 // LLen returns the length of the list.
 func (b *Backend) LLen(ctx context.Context, key string) (int64, error) {
 	var n int64
-	err := b.view(ctx, "llen", func(t *txn) error {
+	err := b.view(ctx, "llen", key, func(t *txn) error {
 		m, _, err := t.typed("llen", key, store.TypeList)
 		n = m.length()
 		return err
@@ -61,7 +61,7 @@ func (b *Backend) LPop(ctx context.Context, key string, count int) ([]string, er
 		return nil, fmt.Errorf("bolt: lpop %q: %w: count %d must be positive", key, store.ErrInvalidArgument, count)
 	}
 	var out []string
-	err := b.write(ctx, "lpop", func(t *txn) (err error) {
+	err := b.write(ctx, "lpop", key, func(t *txn) (err error) {
 		out, err = t.lpop(key, int64(count))
 		return err
 	})

@@ -11,16 +11,17 @@ import (
 // reader is the store.Reader of Update, over its read-write transaction.
 type reader struct{ t *txn }
 
-func (r *reader) check(ctx context.Context, op string) error {
+// check fails a read whose ctx is done, naming the operation and key.
+func (r *reader) check(ctx context.Context, op, key string) error {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("bolt: update: %s: %w", op, err)
+		return fmt.Errorf("bolt: update: %s %q: %w", op, key, err)
 	}
 	return nil
 }
 
 // Get is Backend.Get inside Update.
 func (r *reader) Get(ctx context.Context, key string) (string, error) {
-	if err := r.check(ctx, "get"); err != nil {
+	if err := r.check(ctx, "get", key); err != nil {
 		return "", err
 	}
 	return r.t.get(key)
@@ -28,7 +29,7 @@ func (r *reader) Get(ctx context.Context, key string) (string, error) {
 
 // HGet is Backend.HGet inside Update.
 func (r *reader) HGet(ctx context.Context, key, field string) (string, error) {
-	if err := r.check(ctx, "hget"); err != nil {
+	if err := r.check(ctx, "hget", key); err != nil {
 		return "", err
 	}
 	return r.t.hget(key, field)
@@ -36,7 +37,7 @@ func (r *reader) HGet(ctx context.Context, key, field string) (string, error) {
 
 // HGetAll is Backend.HGetAll inside Update.
 func (r *reader) HGetAll(ctx context.Context, key string) (map[string]string, error) {
-	if err := r.check(ctx, "hgetall"); err != nil {
+	if err := r.check(ctx, "hgetall", key); err != nil {
 		return nil, err
 	}
 	return r.t.hgetall(key)
@@ -44,7 +45,7 @@ func (r *reader) HGetAll(ctx context.Context, key string) (map[string]string, er
 
 // LRange is Backend.LRange inside Update.
 func (r *reader) LRange(ctx context.Context, key string, start, stop int64) ([]string, error) {
-	if err := r.check(ctx, "lrange"); err != nil {
+	if err := r.check(ctx, "lrange", key); err != nil {
 		return nil, err
 	}
 	return r.t.lrange(key, start, stop)
@@ -52,7 +53,7 @@ func (r *reader) LRange(ctx context.Context, key string, start, stop int64) ([]s
 
 // SMembers is Backend.SMembers inside Update.
 func (r *reader) SMembers(ctx context.Context, key string) ([]string, error) {
-	if err := r.check(ctx, "smembers"); err != nil {
+	if err := r.check(ctx, "smembers", key); err != nil {
 		return nil, err
 	}
 	return r.t.smembers(key)
@@ -60,7 +61,7 @@ func (r *reader) SMembers(ctx context.Context, key string) ([]string, error) {
 
 // TTL is Backend.TTL inside Update.
 func (r *reader) TTL(ctx context.Context, key string) (time.Duration, error) {
-	if err := r.check(ctx, "ttl"); err != nil {
+	if err := r.check(ctx, "ttl", key); err != nil {
 		return 0, err
 	}
 	return r.t.ttl(key)
@@ -68,7 +69,7 @@ func (r *reader) TTL(ctx context.Context, key string) (time.Duration, error) {
 
 // Type is Backend.Type inside Update.
 func (r *reader) Type(ctx context.Context, key string) (store.Type, error) {
-	if err := r.check(ctx, "type"); err != nil {
+	if err := r.check(ctx, "type", key); err != nil {
 		return store.TypeNone, err
 	}
 	return r.t.typeOf(key)

@@ -44,7 +44,7 @@ func (b *Backend) Scan(ctx context.Context, pattern string) iter.Seq2[string, er
 func (b *Backend) scanChunk(ctx context.Context, pattern string, prefix, seek []byte) ([]string, []byte, error) {
 	var keys []string
 	var next []byte
-	err := b.view(ctx, "scan", func(t *txn) error {
+	err := b.view(ctx, "scan", pattern, func(t *txn) error {
 		keys, next = keys[:0], nil
 		c := t.metaB().Cursor()
 		k, v := c.Seek(seek)

@@ -13,7 +13,7 @@ func (b *Backend) SAdd(ctx context.Context, key string, members ...string) (int6
 		return 0, fmt.Errorf("bolt: sadd %q: %w: no members", key, store.ErrInvalidArgument)
 	}
 	var n int64
-	err := b.write(ctx, "sadd", func(t *txn) (err error) {
+	err := b.write(ctx, "sadd", key, func(t *txn) (err error) {
 		n, err = t.sadd(key, members)
 		return err
 	})
@@ -26,7 +26,7 @@ func (b *Backend) SRem(ctx context.Context, key string, members ...string) (int6
 		return 0, fmt.Errorf("bolt: srem %q: %w: no members", key, store.ErrInvalidArgument)
 	}
 	var n int64
-	err := b.write(ctx, "srem", func(t *txn) (err error) {
+	err := b.write(ctx, "srem", key, func(t *txn) (err error) {
 		n, err = t.srem(key, members)
 		return err
 	})
@@ -36,7 +36,7 @@ func (b *Backend) SRem(ctx context.Context, key string, members ...string) (int6
 // SMembers returns the members, in byte order.
 func (b *Backend) SMembers(ctx context.Context, key string) ([]string, error) {
 	var out []string
-	err := b.view(ctx, "smembers", func(t *txn) (err error) {
+	err := b.view(ctx, "smembers", key, func(t *txn) (err error) {
 		out, err = t.smembers(key)
 		return err
 	})
@@ -46,7 +46,7 @@ func (b *Backend) SMembers(ctx context.Context, key string) ([]string, error) {
 // SIsMember reports whether member is in the set.
 func (b *Backend) SIsMember(ctx context.Context, key, member string) (bool, error) {
 	var ok bool
-	err := b.view(ctx, "sismember", func(t *txn) error {
+	err := b.view(ctx, "sismember", key, func(t *txn) error {
 		_, exists, err := t.typed("sismember", key, store.TypeSet)
 		if err != nil || !exists {
 			return err
@@ -60,7 +60,7 @@ func (b *Backend) SIsMember(ctx context.Context, key, member string) (bool, erro
 // SCard returns the number of members.
 func (b *Backend) SCard(ctx context.Context, key string) (int64, error) {
 	var n int64
-	err := b.view(ctx, "scard", func(t *txn) error {
+	err := b.view(ctx, "scard", key, func(t *txn) error {
 		m, _, err := t.typed("scard", key, store.TypeSet)
 		n = m.n
 		return err

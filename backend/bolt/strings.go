@@ -12,7 +12,7 @@ import (
 // Get returns key's value; store.ErrNotFound when it is missing.
 func (b *Backend) Get(ctx context.Context, key string) (string, error) {
 	var v string
-	err := b.view(ctx, "get", func(t *txn) (err error) {
+	err := b.view(ctx, "get", key, func(t *txn) (err error) {
 		v, err = t.get(key)
 		return err
 	})
@@ -25,7 +25,7 @@ func (b *Backend) Set(ctx context.Context, key, value string, ttl time.Duration)
 	if err != nil {
 		return fmt.Errorf("bolt: set %q: %w", key, err)
 	}
-	return b.write(ctx, "set", func(t *txn) error { return t.set(key, value, ms) })
+	return b.write(ctx, "set", key, func(t *txn) error { return t.set(key, value, ms) })
 }
 
 // SetNX stores value only if key is missing and reports whether it did.
@@ -35,7 +35,7 @@ func (b *Backend) SetNX(ctx context.Context, key, value string, ttl time.Duratio
 		return false, fmt.Errorf("bolt: setnx %q: %w", key, err)
 	}
 	var done bool
-	err = b.write(ctx, "setnx", func(t *txn) error {
+	err = b.write(ctx, "setnx", key, func(t *txn) error {
 		done = false
 		if _, ok, err := t.live(key); err != nil || ok {
 			return err
@@ -49,7 +49,7 @@ func (b *Backend) SetNX(ctx context.Context, key, value string, ttl time.Duratio
 // IncrBy adds delta to the integer at key, keeping its TTL.
 func (b *Backend) IncrBy(ctx context.Context, key string, delta int64) (int64, error) {
 	var n int64
-	err := b.write(ctx, "incrby", func(t *txn) (err error) {
+	err := b.write(ctx, "incrby", key, func(t *txn) (err error) {
 		n, err = t.incrBy(key, delta)
 		return err
 	})

@@ -28,7 +28,7 @@ func (b *Backend) sweep(ctx context.Context) (int, error) {
 	total := 0
 	for {
 		var n int
-		err := b.write(ctx, "sweep", func(t *txn) (err error) {
+		err := b.write(ctx, "sweep", "", func(t *txn) (err error) {
 			n, err = t.sweep(b.opts.SweepBatch)
 			return err
 		})

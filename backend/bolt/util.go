@@ -48,3 +48,19 @@ func lookup(b *bbolt.Bucket, k []byte) ([]byte, bool) {
 	}
 	return v, true
 }
+
+// firstKey names a call about several keys in errors by its first key.
+func firstKey(keys []string) string {
+	if len(keys) == 0 {
+		return ""
+	}
+	return keys[0]
+}
+
+// groupKey names an atomic group in errors by its first op's key.
+func groupKey(ops []store.Op) string {
+	if len(ops) == 0 || ops[0] == nil {
+		return ""
+	}
+	return ops[0].OpKey()
+}
