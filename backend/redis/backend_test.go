@@ -24,9 +24,8 @@ import (
 // set, on a real server under a fresh prefix.
 func both(t *testing.T, fn func(t *testing.T, b store.Backend)) {
 	t.Run("miniredis", func(t *testing.T) {
-		in := miniHarness().New(t)
-		t.Cleanup(func() { _ = in.Backend.Close() })
-		fn(t, in.Backend)
+		b, _ := newMini(t)
+		fn(t, b)
 	})
 	t.Run("redis", func(t *testing.T) {
 		fn(t, realBackend(t, testenv.Server(t, testenv.RedisURL)))

@@ -31,9 +31,11 @@
 // a non-integer to ErrNotInteger, an overflow to ErrOverflow, a non-float
 // to ErrNotFloat, a missing key or field (redis.Nil) to ErrNotFound.
 // Arguments the contract forbids fail with ErrInvalidArgument (or
-// ErrNotFloat for a NaN or infinite delta) before anything is sent. A done
-// context fails before sending, wrapping ctx.Err(). Network errors name the
-// address that failed. After Close every call fails with ErrClosed.
+// ErrNotFloat for a NaN or infinite delta) before anything is sent; so
+// does, on a cluster, an Apply or Update whose keys span several hash
+// slots (Redis would say CROSSSLOT). A done context fails before sending,
+// wrapping ctx.Err(). Network errors name the address that failed. After
+// Close every call fails with ErrClosed.
 //
 // # Guarantees
 //
@@ -42,12 +44,21 @@
 // (internal/luagroup) that checks every type and increment before it writes,
 // so a failing group writes nothing (EVAL once when the server lacks the
 // script); Update is WATCH, the reads, then MULTI/EVALSHA/EXEC, retried on
-// conflict up to store.MaxUpdateAttempts times. Scan uses SCAN MATCH COUNT,
-// never KEYS; on a cluster it walks every master once, and it yields each
-// key at most once. The keys of one Apply or Update must share a hash slot
-// on a cluster. Replication is asynchronous: a failover can lose
-// acknowledged writes, and Redis Cluster is not strongly consistent.
-// go-redis retries commands on network errors (MaxRetries), so a write
-// whose reply was lost may be applied twice; set max_retries=-1 when that
-// matters more than availability.
+// conflict up to store.MaxUpdateAttempts times (fn may also run again once
+// when the server lost the script; an Update before any Apply sends EVAL).
+// With no keys, Update watches nothing and applies fn's ops as Apply does.
+// Scan uses SCAN MATCH COUNT, never KEYS; on a cluster it walks every
+// master once, and it yields each key at most once. Keys are also matched
+// here with Redis' rules (internal/glob), and a pattern that is not valid
+// UTF-8 is narrowed to its literal prefix on the server.
+//
+// On a cluster, the keys of one Apply or Update must share a hash slot;
+// Update's reads of keys outside that slot go to the shared client and
+// are not guarded. Exists and Del of keys in several slots send one
+// command per slot in a pipeline, so such a Del is not one atomic step.
+// Replication is asynchronous: a failover can lose acknowledged writes,
+// and Redis Cluster is not strongly consistent. go-redis retries commands
+// on network errors (MaxRetries), so a write whose reply was lost may be
+// applied twice; set max_retries=-1 when that matters more than
+// availability.
 package redis

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	goredis "github.com/redis/go-redis/v9"
+
 	"github.com/mimeiapify/store"
 )
 
@@ -16,28 +18,54 @@ func firstKey(keys []string) string {
 	return keys[0]
 }
 
-// Exists reports how many of keys exist (EXISTS); no keys gives 0.
+// Exists reports how many of keys exist (EXISTS), a key named twice
+// counting twice; no keys gives 0. On a cluster, keys of several hash
+// slots are sent as one EXISTS per slot, pipelined.
 func (b *Backend) Exists(ctx context.Context, keys ...string) (int64, error) {
-	if err := b.begin(ctx, "exists", firstKey(keys)); err != nil || len(keys) == 0 {
-		return 0, err
-	}
-	n, err := b.c.Exists(ctx, keys...).Result()
-	if err != nil {
-		return 0, b.fail(ctx, "exists", firstKey(keys), err)
-	}
-	return n, nil
+	return b.countKeys(ctx, "exists", keys, func(c goredis.Cmdable, g []string) *goredis.IntCmd {
+		return c.Exists(ctx, g...)
+	})
 }
 
 // Del deletes keys (DEL) and reports how many existed; no keys gives 0.
+// On a cluster, keys of several hash slots are sent as one DEL per slot,
+// pipelined, so that such a Del is not one atomic step there.
 func (b *Backend) Del(ctx context.Context, keys ...string) (int64, error) {
-	if err := b.begin(ctx, "del", firstKey(keys)); err != nil || len(keys) == 0 {
+	return b.countKeys(ctx, "del", keys, func(c goredis.Cmdable, g []string) *goredis.IntCmd {
+		return c.Del(ctx, g...)
+	})
+}
+
+// countKeys sends cmd once per hash-slot group of keys (once off a
+// cluster), in one pipeline, and sums the integer replies.
+func (b *Backend) countKeys(ctx context.Context, op string, keys []string,
+	cmd func(c goredis.Cmdable, keys []string) *goredis.IntCmd) (int64, error) {
+	if err := b.begin(ctx, op, firstKey(keys)); err != nil || len(keys) == 0 {
 		return 0, err
 	}
-	n, err := b.c.Del(ctx, keys...).Result()
-	if err != nil {
-		return 0, b.fail(ctx, "del", firstKey(keys), err)
+	groups := b.bySlot(keys)
+	if len(groups) == 1 {
+		n, err := cmd(b.c, keys).Result()
+		if err != nil {
+			return 0, b.fail(ctx, op, keys[0], err)
+		}
+		return n, nil
 	}
-	return n, nil
+	cmds := make([]*goredis.IntCmd, len(groups))
+	_, err := b.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for i, g := range groups {
+			cmds[i] = cmd(p, g)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, b.fail(ctx, op, keys[0], err)
+	}
+	var total int64
+	for _, c := range cmds {
+		total += c.Val()
+	}
+	return total, nil
 }
 
 // Expire sets key's TTL with PEXPIRE and reports whether key exists.

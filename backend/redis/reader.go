@@ -7,12 +7,27 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/mimeiapify/store"
+	"github.com/mimeiapify/store/internal/hashslot"
 )
 
-// reader is the store.Reader of Update: reads on the watching connection.
+// reader is the store.Reader of Update: it reads on the connection that
+// holds the WATCH. On a cluster, a key outside the watched hash slot is
+// read on the shared client instead: the watching connection's node may
+// not serve it, and such reads are not guarded, as the contract says.
 type reader struct {
-	b *Backend
-	c goredis.Cmdable
+	b    *Backend
+	tx   *goredis.Tx
+	slot uint16 // the hash slot of the watched keys
+}
+
+var _ store.Reader = (*reader)(nil)
+
+// on returns where to read key.
+func (r *reader) on(key string) goredis.Cmdable {
+	if r.b.cluster && hashslot.Of(key) != r.slot {
+		return r.b.c
+	}
+	return r.tx
 }
 
 // Get is Backend.Get on the watching connection.
@@ -20,7 +35,7 @@ func (r *reader) Get(ctx context.Context, key string) (string, error) {
 	if err := r.b.begin(ctx, "get", key); err != nil {
 		return "", err
 	}
-	v, err := r.c.Get(ctx, key).Result()
+	v, err := r.on(key).Get(ctx, key).Result()
 	if err != nil {
 		return "", r.b.fail(ctx, "get", key, err)
 	}
@@ -32,7 +47,7 @@ func (r *reader) HGet(ctx context.Context, key, field string) (string, error) {
 	if err := r.b.begin(ctx, "hget", key); err != nil {
 		return "", err
 	}
-	v, err := r.c.HGet(ctx, key, field).Result()
+	v, err := r.on(key).HGet(ctx, key, field).Result()
 	if err != nil {
 		return "", r.b.fail(ctx, "hget", key, err)
 	}
@@ -44,7 +59,7 @@ func (r *reader) HGetAll(ctx context.Context, key string) (map[string]string, er
 	if err := r.b.begin(ctx, "hgetall", key); err != nil {
 		return nil, err
 	}
-	m, err := r.c.HGetAll(ctx, key).Result()
+	m, err := r.on(key).HGetAll(ctx, key).Result()
 	if err != nil {
 		return nil, r.b.fail(ctx, "hgetall", key, err)
 	}
@@ -56,7 +71,7 @@ func (r *reader) LRange(ctx context.Context, key string, start, stop int64) ([]s
 	if err := r.b.begin(ctx, "lrange", key); err != nil {
 		return nil, err
 	}
-	vs, err := r.c.LRange(ctx, key, start, stop).Result()
+	vs, err := r.on(key).LRange(ctx, key, start, stop).Result()
 	if err != nil {
 		return nil, r.b.fail(ctx, "lrange", key, err)
 	}
@@ -68,7 +83,7 @@ func (r *reader) SMembers(ctx context.Context, key string) ([]string, error) {
 	if err := r.b.begin(ctx, "smembers", key); err != nil {
 		return nil, err
 	}
-	ms, err := r.c.SMembers(ctx, key).Result()
+	ms, err := r.on(key).SMembers(ctx, key).Result()
 	if err != nil {
 		return nil, r.b.fail(ctx, "smembers", key, err)
 	}
@@ -80,7 +95,7 @@ func (r *reader) TTL(ctx context.Context, key string) (time.Duration, error) {
 	if err := r.b.begin(ctx, "ttl", key); err != nil {
 		return 0, err
 	}
-	return ttlOf(ctx, r.b, key, r.c.PTTL(ctx, key).Result)
+	return ttlOf(ctx, r.b, key, r.on(key).PTTL(ctx, key).Result)
 }
 
 // Type is Backend.Type on the watching connection.
@@ -88,5 +103,5 @@ func (r *reader) Type(ctx context.Context, key string) (store.Type, error) {
 	if err := r.b.begin(ctx, "type", key); err != nil {
 		return store.TypeNone, err
 	}
-	return typeOf(ctx, r.b, key, r.c.Type(ctx, key).Result)
+	return typeOf(ctx, r.b, key, r.on(key).Type(ctx, key).Result)
 }

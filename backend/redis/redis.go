@@ -31,9 +31,14 @@ type Options struct {
 type Backend struct {
 	c         goredis.UniversalClient
 	own       bool
+	cluster   bool // c is a *goredis.ClusterClient
 	scanCount int64
 	addr      string
 	closed    atomic.Bool
+	// scriptReady: the server is believed to hold luagroup.Script, so
+	// Update's transactions name it by SHA1; until then they send EVAL,
+	// which also loads it.
+	scriptReady atomic.Bool
 }
 
 var _ store.Backend = (*Backend)(nil)
@@ -51,7 +56,8 @@ func New(client goredis.UniversalClient, opts *Options) *Backend {
 	if o.ScanCount <= 0 {
 		o.ScanCount = DefaultScanCount
 	}
-	return &Backend{c: client, own: o.CloseClient, scanCount: o.ScanCount, addr: addrOf(client)}
+	_, cluster := client.(*goredis.ClusterClient)
+	return &Backend{c: client, own: o.CloseClient, cluster: cluster, scanCount: o.ScanCount, addr: addrOf(client)}
 }
 
 // Client returns the go-redis client the backend sends its commands on.

@@ -14,27 +14,56 @@ import (
 
 	"github.com/mimeiapify/store"
 	"github.com/mimeiapify/store/backend/redis"
-	"github.com/mimeiapify/store/conformance"
 	"github.com/mimeiapify/store/internal/glob"
-	"github.com/mimeiapify/store/internal/testenv"
 	"github.com/mimeiapify/store/prefix"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// miniHarness runs each subtest on a fresh miniredis. miniredis cannot
-// show everything: TTLs pass only with FastForward (Advance), SCAN returns
-// every key in one call (no cursor or duplicate handling is exercised),
-// and its cluster is one node. The real-server harnesses cover those.
-func miniHarness() conformance.Harness {
-	return conformance.Harness{New: func(t *testing.T) conformance.Instance {
-		mr := miniredis.RunT(t)
-		c := goredis.NewClient(&goredis.Options{Addr: mr.Addr(), DisableIdentity: true, ContextTimeoutEnabled: true})
-		return conformance.Instance{Backend: redis.New(c, &redis.Options{CloseClient: true}), Advance: mr.FastForward}
-	}}
+// newMini returns a backend that owns its client on a fresh miniredis.
+func newMini(t testing.TB) (*redis.Backend, *miniredis.Miniredis) {
+	t.Helper()
+	mr := miniredis.RunT(t)
+	c := goredis.NewClient(&goredis.Options{Addr: mr.Addr(), DisableIdentity: true, ContextTimeoutEnabled: true})
+	b := redis.New(c, &redis.Options{CloseClient: true})
+	t.Cleanup(func() { _ = b.Close() })
+	return b, mr
 }
 
-func TestConformanceMiniredis(t *testing.T) { conformance.Run(t, miniHarness()) }
+// realClient opens rawURL as Open does (defaults, ping) and returns its
+// client, closed when t ends.
+func realClient(t testing.TB, rawURL string) goredis.UniversalClient {
+	t.Helper()
+	b, err := redis.Open(context.Background(), rawURL)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = b.Close() })
+	return b.Client()
+}
+
+// realBackend is a backend on a client of its own on rawURL, confined to
+// a fresh prefix (see prefixed).
+func realBackend(t testing.TB, rawURL string) store.Backend {
+	t.Helper()
+	return prefixed(t, realClient(t, rawURL))
+}
+
+// prefixed returns a backend on client, which it does not close, confined
+// to a fresh prefix whose keys are deleted when t ends. Nothing else on
+// the server is touched.
+func prefixed(t testing.TB, client goredis.UniversalClient) store.Backend {
+	t.Helper()
+	return prefixedWith(t, client, nil)
+}
+
+// prefixedWith is prefixed with a backend made with opts.
+func prefixedWith(t testing.TB, client goredis.UniversalClient, opts *redis.Options) store.Backend {
+	t.Helper()
+	p := uniquePrefix("conf")
+	pb, err := prefix.New(redis.New(client, opts), p)
+	require.NoError(t, err)
+	t.Cleanup(func() { deletePrefix(t, client, p) })
+	return pb
+}
 
 // uniquePrefix returns a fresh key prefix for one test on a shared server.
 func uniquePrefix(name string) string {
@@ -43,47 +72,19 @@ func uniquePrefix(name string) string {
 	return name + "-" + hex.EncodeToString(b[:]) + ":"
 }
 
-// realBackend opens url and confines it to a fresh prefix whose keys are
-// deleted when t ends. Nothing else on the server is touched.
-func realBackend(t testing.TB, rawURL string) store.Backend {
+// deletePrefix deletes every key under p, on a backend of its own: the
+// one under test may be closed by then.
+func deletePrefix(t testing.TB, client goredis.UniversalClient, p string) {
 	t.Helper()
-	b, err := redis.Open(context.Background(), rawURL)
-	require.NoError(t, err)
-	p := uniquePrefix("conf")
-	pb, err := prefix.New(b, p)
-	require.NoError(t, err)
-	t.Cleanup(func() { deletePrefix(t, b, p) })
-	return pb
-}
-
-// deletePrefix deletes every key under p, then closes b.
-func deletePrefix(t testing.TB, b *redis.Backend, p string) {
+	cleaner := redis.New(client, nil)
 	ctx := context.Background()
 	var keys []string
-	for k, err := range b.Scan(ctx, glob.Escape(p)+"*") {
+	for k, err := range cleaner.Scan(ctx, glob.Escape(p)+"*") {
 		require.NoError(t, err)
 		keys = append(keys, k)
 	}
-	for _, k := range keys {
-		_, err := b.Del(ctx, k)
-		require.NoError(t, err)
-	}
-	require.NoError(t, b.Close())
-}
-
-func TestConformanceRealServer(t *testing.T) {
-	u := testenv.Server(t, testenv.RedisURL)
-	conformance.Run(t, conformance.Harness{New: func(t *testing.T) conformance.Instance {
-		return conformance.Instance{Backend: realBackend(t, u)}
-	}})
-}
-
-func TestConformanceRealCluster(t *testing.T) {
-	seeds := strings.Split(testenv.Server(t, testenv.RedisCluster), ",")
-	u := clusterURL(seeds)
-	conformance.Run(t, conformance.Harness{New: func(t *testing.T) conformance.Instance {
-		return conformance.Instance{Backend: realBackend(t, u)}
-	}})
+	_, err := cleaner.Del(ctx, keys...)
+	require.NoError(t, err)
 }
 
 // clusterURL turns seed addresses into a redis+cluster URL.

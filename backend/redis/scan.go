@@ -6,12 +6,16 @@ import (
 	"sync"
 
 	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/mimeiapify/store/internal/glob"
 )
 
 // Scan yields every key matching pattern, each at most once, with SCAN
-// MATCH pattern COUNT ScanCount (never KEYS). On a cluster it scans every
-// master once, one after the other. Keys SCAN returns twice are yielded
-// once.
+// MATCH COUNT ScanCount (never KEYS). On a cluster it scans every master
+// once, one after the other. Keys SCAN returns twice are yielded once.
+// The MATCH sent is glob.ServerPattern(pattern) (a pattern that is not
+// valid UTF-8 is narrowed to its literal prefix), and every key is also
+// matched against pattern here with Redis' rules (glob.Match).
 func (b *Backend) Scan(ctx context.Context, pattern string) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
 		if err := b.begin(ctx, "scan", pattern); err != nil {
@@ -55,18 +59,19 @@ func (b *Backend) scanNodes(ctx context.Context) ([]goredis.Cmdable, error) {
 func (b *Backend) scanNode(ctx context.Context, node goredis.Cmdable, pattern string,
 	seen map[string]struct{}, yield func(string, error) bool) bool {
 	var cursor uint64
+	match := glob.ServerPattern(pattern)
 	for {
 		if err := b.begin(ctx, "scan", pattern); err != nil {
 			yield("", err)
 			return false
 		}
-		keys, next, err := node.Scan(ctx, cursor, pattern, b.scanCount).Result()
+		keys, next, err := node.Scan(ctx, cursor, match, b.scanCount).Result()
 		if err != nil {
 			yield("", b.fail(ctx, "scan", pattern, err))
 			return false
 		}
 		for _, k := range keys {
-			if _, dup := seen[k]; dup {
+			if _, dup := seen[k]; dup || !glob.Match(pattern, k) {
 				continue
 			}
 			seen[k] = struct{}{}
