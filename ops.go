@@ -22,10 +22,14 @@ type SetOp struct {
 // DelOp deletes Key inside a group.
 type DelOp struct{ Key string }
 
-// ExpireOp is Keys.Expire inside a group; TTL must be positive.
+// ExpireOp is Keys.Expire inside a group; TTL must be positive. With NX
+// set it changes only a key that has no TTL (Redis' PEXPIRE NX): the way
+// to give a counter or an index a TTL when it is created without renewing
+// it on every write.
 type ExpireOp struct {
 	Key string
 	TTL time.Duration
+	NX  bool
 }
 
 // PersistOp is Keys.Persist inside a group.

@@ -47,6 +47,8 @@ var applyCases = []testCase{
 	{"ApplyExpireOpOnMissingKey", testApplyExpireOpOnMissingKey},
 	{"ApplySetOpClearsTTL", testApplySetOpClearsTTL},
 	{"ApplyEmptiesCollections", testApplyEmptiesCollections},
+	{"ApplyExpireNXSetsOnlyAMissingTTL", testApplyExpireNXSetsOnlyAMissingTTL},
+	{"ApplyIncrWithExpireNXKeepsTheFirstTTL", testApplyIncrWithExpireNXKeepsTheFirstTTL},
 }
 
 // applyAll applies ops and fails the test on an error.
@@ -376,4 +378,34 @@ func testApplyEmptiesCollections(t *testing.T, e *env) {
 	for _, k := range []string{ka, kb, kc} {
 		e.requireGone(k)
 	}
+}
+
+func testApplyExpireNXSetsOnlyAMissingTTL(t *testing.T, e *env) {
+	e.set(ka, "no ttl", 0)
+	e.set(kb, "has ttl", time.Hour)
+	e.applyAll(
+		&store.ExpireOp{Key: ka, TTL: time.Minute, NX: true},
+		&store.ExpireOp{Key: kb, TTL: time.Minute, NX: true},
+		&store.ExpireOp{Key: kc, TTL: time.Minute, NX: true},
+	)
+	e.requireTTL(ka, time.Minute)
+	e.requireTTL(kb, time.Hour)
+	e.requireGone(kc)
+}
+
+// A fixed-window counter: the first increment creates the key and gives it
+// its TTL, later ones leave the TTL alone.
+func testApplyIncrWithExpireNXKeepsTheFirstTTL(t *testing.T, e *env) {
+	incr := func() int64 {
+		op := &store.IncrByOp{Key: ka, Delta: 1}
+		e.applyAll(op, &store.ExpireOp{Key: ka, TTL: 400 * time.Millisecond, NX: true})
+		return op.Result
+	}
+	require.EqualValues(t, 1, incr())
+	e.wait(250 * time.Millisecond)
+	require.EqualValues(t, 2, incr())
+	e.wait(250 * time.Millisecond)
+	e.requireGone(ka)
+	require.EqualValues(t, 1, incr())
+	e.requireTTL(ka, 400*time.Millisecond)
 }

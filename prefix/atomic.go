@@ -67,7 +67,9 @@ func (b *Backend) op(op store.Op) (store.Op, error) {
 	case *store.DelOp:
 		return &store.DelOp{Key: b.key(o.Key)}, nil
 	case *store.ExpireOp:
-		return &store.ExpireOp{Key: b.key(o.Key), TTL: o.TTL}, nil
+		c := *o
+		c.Key = b.key(o.Key)
+		return &c, nil
 	case *store.PersistOp:
 		return &store.PersistOp{Key: b.key(o.Key)}, nil
 	case *store.IncrByOp:

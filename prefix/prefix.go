@@ -123,20 +123,34 @@ func (b *Backend) Close() error { return b.inner.Close() }
 
 // Purge deletes every key under the prefix and reports how many it
 // deleted. It scans the inner backend (SCAN with a MATCH on the prefix on
-// Redis, so its cost grows with the whole keyspace) and deletes one key per
-// call, which is safe on a Redis Cluster. Use it to clean up after a test
-// run or a retired application.
+// Redis, so its cost grows with the whole keyspace) and deletes the keys in
+// batches of purgeBatch per Del call (backends split a batch by hash slot
+// on a cluster). Use it to clean up after a test run or a retired
+// application.
 func (b *Backend) Purge(ctx context.Context) (int64, error) {
 	var n int64
+	batch := make([]string, 0, purgeBatch)
+	flush := func() error {
+		d, err := b.inner.Del(ctx, batch...)
+		n += d
+		batch = batch[:0]
+		return err
+	}
 	for k, err := range b.inner.Scan(ctx, b.scan+"*") {
 		if err != nil {
 			return n, err
 		}
-		d, err := b.inner.Del(ctx, k)
-		if err != nil {
-			return n, err
+		if batch = append(batch, k); len(batch) == purgeBatch {
+			if err := flush(); err != nil {
+				return n, err
+			}
 		}
-		n += d
 	}
-	return n, nil
+	if len(batch) == 0 {
+		return n, nil
+	}
+	return n, flush()
 }
+
+// purgeBatch is how many keys Purge deletes per call.
+const purgeBatch = 500

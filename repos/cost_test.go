@@ -2,8 +2,10 @@ package repos_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mimeiapify/store"
@@ -18,15 +20,15 @@ import (
 func TestCostTouchesOnlyTheUsersKeys(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, raw store.Backend) {
 		ctx := context.Background()
-		for i := range 100_000 {
+		keys := make([]string, 100_000)
+		for i := range keys {
 			tenant := "acme"
 			if i%2 == 1 {
 				tenant = fmt.Sprintf("t%d", i%97)
 			}
-			k := fmt.Sprintf("t:%s:{%s:x%d}:shared:s", tenant, tenant, i)
-			_, err := raw.HSet(ctx, k, map[string]string{"x": "1"})
-			require.NoError(t, err)
+			keys[i] = fmt.Sprintf("t:%s:{%s:x%d}:shared:s", tenant, tenant, i)
 		}
+		fill(t, raw, keys)
 		b := newCounting(raw)
 		ss, err := repos.NewSharedState(b, "acme", "u1", nil)
 		require.NoError(t, err)
@@ -58,6 +60,60 @@ func TestCostTouchesOnlyTheUsersKeys(t *testing.T) {
 		}
 	})
 }
+
+// fill stores a small hash at each key: in groups of 1,000 where the
+// backend takes multi-key groups, else (a cluster, whose slots differ) one
+// key per call from 16 goroutines.
+func fill(t *testing.T, b store.Backend, keys []string) {
+	t.Helper()
+	ctx := context.Background()
+	value := map[string]string{"x": "1"}
+	for start := 0; start < len(keys); start += 1000 {
+		ops := make([]store.Op, 0, 1000)
+		for _, k := range keys[start:min(start+1000, len(keys))] {
+			ops = append(ops, &store.HSetOp{Key: k, Fields: value})
+		}
+		err := b.Apply(ctx, ops...)
+		if errors.Is(err, store.ErrInvalidArgument) {
+			fillOneByOne(t, b, keys[start:])
+			return
+		}
+		require.NoError(t, err)
+	}
+}
+
+func fillOneByOne(t *testing.T, b store.Backend, keys []string) {
+	t.Helper()
+	var g errgroup
+	for w := range 16 {
+		g.Go(func() error {
+			for i := w; i < len(keys); i += 16 {
+				if _, err := b.HSet(context.Background(), keys[i], map[string]string{"x": "1"}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	require.NoError(t, g.Wait())
+}
+
+// errgroup runs functions in goroutines and keeps the first error.
+type errgroup struct {
+	wg   sync.WaitGroup
+	once sync.Once
+	err  error
+}
+
+func (g *errgroup) Go(fn func() error) {
+	g.wg.Go(func() {
+		if err := fn(); err != nil {
+			g.once.Do(func() { g.err = err })
+		}
+	})
+}
+
+func (g *errgroup) Wait() error { g.wg.Wait(); return g.err }
 
 // TestCostUserAndHandler checks the documented call counts of User and
 // StateHandler.

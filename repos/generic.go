@@ -2,7 +2,6 @@ package repos
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -123,15 +122,13 @@ func (kv *KV) TTL(ctx context.Context, name string) (time.Duration, error) {
 // existing value keeps its TTL (a counter with a window does not slide);
 // a missing one counts as 0 and is created with the repository's TTL (or
 // WithTTL's) in the same atomic step, so a counter never exists without
-// the TTL it was meant to have. It fails with store.ErrNotInteger or
+// the TTL it was meant to have. A value that has no TTL gets that TTL too,
+// unless the call says WithTTL(0), which leaves the TTL as it is. It fails with store.ErrNotInteger or
 // store.ErrOverflow as Strings.IncrBy does.
 //
-// Cost: 1 IncrBy when the TTL is 0 (a new key then has no TTL, which is
-// what IncrBy gives). Otherwise 1 Update that reads the key's TTL to tell
-// a new key from an existing one (the contract has no "expire only if it
-// has none", Redis' EXPIRE ... NX); under heavy contention on one key
-// this optimistic step may retry and, past store.MaxUpdateAttempts, fail
-// with store.ErrConflict.
+// Cost: 1 call either way: IncrBy when the TTL is 0 (a new key then has
+// no TTL), else one Apply of IncrByOp and ExpireOp with NX (Redis'
+// PEXPIRE NX), which never conflicts however many callers share the key.
 func (kv *KV) Incr(ctx context.Context, name string, delta int64, opts ...CallOption) (int64, error) {
 	key, err := kv.key(name)
 	if err != nil {
@@ -148,19 +145,10 @@ func (kv *KV) Incr(ctx context.Context, name string, delta int64, opts ...CallOp
 		}
 		return n, nil
 	}
-	var incr *store.IncrByOp
-	err = kv.b.Update(ctx, []string{key}, func(r store.Reader) ([]store.Op, error) {
-		incr = &store.IncrByOp{Key: key, Delta: delta}
-		_, err := r.TTL(ctx, key)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			return []store.Op{incr, &store.ExpireOp{Key: key, TTL: ttl}}, nil
-		case err != nil:
-			return nil, err
-		}
-		return []store.Op{incr}, nil
-	})
-	if err != nil {
+	// One atomic step: the increment, and the TTL only if the key has
+	// none yet (a new counter), so a running window is never extended.
+	incr := &store.IncrByOp{Key: key, Delta: delta}
+	if err := kv.b.Apply(ctx, incr, &store.ExpireOp{Key: key, TTL: ttl, NX: true}); err != nil {
 		return 0, kv.wrap("incr", name, err)
 	}
 	return incr.Result, nil

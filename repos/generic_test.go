@@ -78,7 +78,7 @@ func TestKVSetTTL(t *testing.T) {
 		require.ErrorIs(t, kv.Set(ctx, "k", "v", repos.WithTTL(-1)), repos.ErrInvalidOption)
 
 		require.NoError(t, kv.Set(ctx, "short", "v", repos.WithTTL(10*time.Millisecond)))
-		time.Sleep(30 * time.Millisecond)
+		wait(b, 30*time.Millisecond)
 		_, err = kv.Get(ctx, "short")
 		require.ErrorIs(t, err, store.ErrNotFound)
 	})
@@ -101,9 +101,12 @@ func TestKVIncrTTL(t *testing.T) {
 		requireTTL(t, b, keyWith(t, b, ":kv:window"), time.Minute) // kept, not renewed
 
 		require.NoError(t, kv.Set(ctx, "forever", "1", repos.WithTTL(0)))
+		_, err = kv.Incr(ctx, "forever", 1, repos.WithTTL(0))
+		require.NoError(t, err)
+		requireTTL(t, b, keyWith(t, b, ":kv:forever"), store.NoExpiry) // WithTTL(0) keeps it permanent
 		_, err = kv.Incr(ctx, "forever", 1)
 		require.NoError(t, err)
-		requireTTL(t, b, keyWith(t, b, ":kv:forever"), store.NoExpiry)
+		requireTTL(t, b, keyWith(t, b, ":kv:forever"), time.Hour) // a key without TTL gets the default
 
 		n, err = kv.Incr(ctx, "override", 1, repos.WithTTL(time.Minute))
 		require.NoError(t, err)

@@ -103,10 +103,13 @@ func TestSharedStateExpiresAndListForgets(t *testing.T) {
 		ss := newShared(t, b, nil)
 		require.NoError(t, ss.Set(ctx, "short", map[string]string{"x": "1"}, repos.WithTTL(20*time.Millisecond)))
 		require.NoError(t, ss.Set(ctx, "long", map[string]string{"x": "1"}))
-		require.Eventually(t, func() bool {
-			names, err := ss.List(ctx)
-			return err == nil && len(names) == 1 && names[0] == "long"
-		}, 2*time.Second, 10*time.Millisecond)
+		wait(b, 40*time.Millisecond)
+		names, err := ss.List(ctx)
+		require.NoError(t, err)
+		require.Equal(t, []string{"long"}, names)
+		idx, err := b.SMembers(ctx, sharedPrefix)
+		require.NoError(t, err)
+		require.Equal(t, []string{"long"}, idx, "List removes the expired name from the index")
 	})
 }
 

@@ -199,7 +199,7 @@ func TestTableDeletePKToleratesExpiredRows(t *testing.T) {
 		tb := newTable(t, b, "acme", nil)
 		require.NoError(t, tb.SetRow(ctx, "short", "o1", order{ID: "o1"}, repos.WithTTL(10*time.Millisecond)))
 		require.NoError(t, tb.SetRow(ctx, "long", "o1", order{ID: "o1"}, repos.WithTTL(time.Hour)))
-		time.Sleep(30 * time.Millisecond)
+		wait(b, 30*time.Millisecond)
 		_, err := tb.GetRow(ctx, "short", "o1")
 		require.ErrorIs(t, err, store.ErrNotFound)
 

@@ -65,7 +65,7 @@ func TestTriggerExpires(t *testing.T) {
 		ctx := context.Background()
 		tr := newTriggers(t, b, "acme", nil)
 		require.NoError(t, tr.Set(ctx, "ping", "c1", "p", repos.WithTTL(10*time.Millisecond)))
-		time.Sleep(30 * time.Millisecond)
+		wait(b, 30*time.Millisecond)
 		ok, err := tr.Exists(ctx, "ping", "c1")
 		require.NoError(t, err)
 		require.False(t, ok)
@@ -129,7 +129,7 @@ func TestTriggerDeleteAll(t *testing.T) {
 		require.NoError(t, tr.Set(ctx, "remind", "c2", "x"))
 		require.NoError(t, other.Set(ctx, "remind", "c1", "x"))
 		require.NoError(t, tr.Set(ctx, "gone", "c1", "x", repos.WithTTL(10*time.Millisecond)))
-		time.Sleep(30 * time.Millisecond)
+		wait(b, 30*time.Millisecond)
 
 		actions, err := tr.DeleteAll(ctx, "c1")
 		require.NoError(t, err)

@@ -112,11 +112,17 @@ func (t *txn) delete(key string) error {
 
 // expire sets a live key's expiry to ms from now.
 func (t *txn) expire(key string, ms int64) (bool, error) {
+	return t.expireIf(key, ms, false)
+}
+
+// expireIf is expire, and with nx changes only a key without expiry
+// (PEXPIRE NX); it reports whether it changed the expiry.
+func (t *txn) expireIf(key string, ms int64, nx bool) (bool, error) {
 	if err := t.reap(key); err != nil {
 		return false, err
 	}
 	m, ok, err := t.live(key)
-	if err != nil || !ok {
+	if err != nil || !ok || (nx && m.exp != 0) {
 		return false, err
 	}
 	old := m.exp

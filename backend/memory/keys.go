@@ -143,6 +143,13 @@ func (s *shard) expire(key string, exp int64, c *clock) bool {
 	return true
 }
 
+// expireOp is ExpireOp: expire, or with nx only a key without expiry.
+func (s *shard) expireOp(key string, exp int64, nx bool, c *clock) {
+	if e := s.get(key, c); e != nil && (!nx || e.exp == 0) {
+		s.setExp(e, exp)
+	}
+}
+
 // persist removes key's expiry and reports whether it had one.
 func (s *shard) persist(key string, c *clock) bool {
 	e := s.get(key, c)

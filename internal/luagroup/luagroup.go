@@ -91,7 +91,11 @@ func (e *encoder) op(op store.Op) error {
 		if err != nil {
 			return err
 		}
-		e.add("pexpire", k, strconv.FormatInt(ms, 10))
+		if o.NX {
+			e.add("pexpirenx", k, strconv.FormatInt(ms, 10))
+		} else {
+			e.add("pexpire", k, strconv.FormatInt(ms, 10))
+		}
 	case *store.PersistOp:
 		e.add("persist", k)
 	case *store.IncrByOp:

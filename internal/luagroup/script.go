@@ -82,6 +82,7 @@ for _ = 1, no do
     if ms == '0' then redis.call('SET', k, v) else redis.call('SET', k, v, 'PX', ms) end
   elseif code == 'del' then redis.call('DEL', k)
   elseif code == 'pexpire' then redis.call('PEXPIRE', k, nxt())
+  elseif code == 'pexpirenx' then redis.call('PEXPIRE', k, nxt(), 'NX')
   elseif code == 'persist' then redis.call('PERSIST', k)
   elseif code == 'incrby' then
     redis.call('INCRBY', k, nxt())
