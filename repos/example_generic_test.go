@@ -9,14 +9,14 @@ import (
 	"github.com/mimeiapify/store/repos"
 )
 
-// ExampleKV counts requests in a one-minute window: the first Incr
+// ExampleGeneric counts requests in a one-minute window: the first Incr
 // creates the counter with the TTL, later ones keep it.
-func ExampleKV() {
+func ExampleGeneric() {
 	ctx := context.Background()
 	b := memory.New(nil)
 	defer b.Close()
 
-	kv, _ := repos.NewKV(b, "acme", &repos.Options{TTL: time.Minute})
+	kv, _ := repos.NewGeneric(b, "acme", &repos.Options{TTL: time.Minute})
 	for range 3 {
 		_, _ = kv.Incr(ctx, "requests", 1)
 	}

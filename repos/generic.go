@@ -8,20 +8,20 @@ import (
 	"github.com/mimeiapify/store"
 )
 
-// KV holds plain string values under one tenant's namespace, one key per
-// name: counters, flags, cached answers. Create one with NewKV. It is safe
+// Generic holds plain string values under one tenant's namespace, one key per
+// name: counters, flags, cached answers. Create one with NewGeneric. It is safe
 // for concurrent use.
-type KV struct {
+type Generic struct {
 	b      store.Backend
 	s      settings
 	tenant string
 }
 
-// NewKV returns the key-value repository of tenant. opts may be nil; its
+// NewGeneric returns the Generic repository (key-value helpers) of tenant. opts may be nil; its
 // TTL is the default TTL of values written by Set and of counters created
 // by Incr. It fails with ErrInvalidID when the tenant is empty or too
 // long, and with ErrInvalidOption on bad options.
-func NewKV(b store.Backend, tenant string, opts *Options) (*KV, error) {
+func NewGeneric(b store.Backend, tenant string, opts *Options) (*Generic, error) {
 	if err := checkID("tenant", tenant); err != nil {
 		return nil, err
 	}
@@ -29,11 +29,11 @@ func NewKV(b store.Backend, tenant string, opts *Options) (*KV, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &KV{b: b, s: s, tenant: tenant}, nil
+	return &Generic{b: b, s: s, tenant: tenant}, nil
 }
 
 // key validates name and returns its key.
-func (kv *KV) key(name string) (string, error) {
+func (kv *Generic) key(name string) (string, error) {
 	if err := checkID("key", name); err != nil {
 		return "", err
 	}
@@ -41,13 +41,13 @@ func (kv *KV) key(name string) (string, error) {
 }
 
 // wrap names the key in an error.
-func (kv *KV) wrap(op, name string, err error) error {
+func (kv *Generic) wrap(op, name string, err error) error {
 	return fmt.Errorf("repos: kv %s %q of tenant %q: %w", op, clipID(name), clipID(kv.tenant), err)
 }
 
 // Get returns the value of name; a missing one gives an error wrapping
 // store.ErrNotFound. Cost: 1 call.
-func (kv *KV) Get(ctx context.Context, name string) (string, error) {
+func (kv *Generic) Get(ctx context.Context, name string) (string, error) {
 	key, err := kv.key(name)
 	if err != nil {
 		return "", err
@@ -62,7 +62,7 @@ func (kv *KV) Get(ctx context.Context, name string) (string, error) {
 // Set stores value at name, replacing what was there, with the
 // repository's TTL (or WithTTL's; 0: no expiry, clearing any earlier TTL).
 // Cost: 1 call.
-func (kv *KV) Set(ctx context.Context, name, value string, opts ...CallOption) error {
+func (kv *Generic) Set(ctx context.Context, name, value string, opts ...CallOption) error {
 	key, err := kv.key(name)
 	if err != nil {
 		return err
@@ -78,7 +78,7 @@ func (kv *KV) Set(ctx context.Context, name, value string, opts ...CallOption) e
 }
 
 // Delete deletes name and reports whether it existed. Cost: 1 call.
-func (kv *KV) Delete(ctx context.Context, name string) (bool, error) {
+func (kv *Generic) Delete(ctx context.Context, name string) (bool, error) {
 	key, err := kv.key(name)
 	if err != nil {
 		return false, err
@@ -91,7 +91,7 @@ func (kv *KV) Delete(ctx context.Context, name string) (bool, error) {
 }
 
 // Exists reports whether name exists. Cost: 1 call.
-func (kv *KV) Exists(ctx context.Context, name string) (bool, error) {
+func (kv *Generic) Exists(ctx context.Context, name string) (bool, error) {
 	key, err := kv.key(name)
 	if err != nil {
 		return false, err
@@ -106,7 +106,7 @@ func (kv *KV) Exists(ctx context.Context, name string) (bool, error) {
 // TTL returns the remaining time to live of name, store.NoExpiry when it
 // has none, and an error wrapping store.ErrNotFound when it is missing.
 // Cost: 1 call.
-func (kv *KV) TTL(ctx context.Context, name string) (time.Duration, error) {
+func (kv *Generic) TTL(ctx context.Context, name string) (time.Duration, error) {
 	key, err := kv.key(name)
 	if err != nil {
 		return 0, err
@@ -129,7 +129,7 @@ func (kv *KV) TTL(ctx context.Context, name string) (time.Duration, error) {
 // Cost: 1 call either way: IncrBy when the TTL is 0 (a new key then has
 // no TTL), else one Apply of IncrByOp and ExpireOp with NX (Redis'
 // PEXPIRE NX), which never conflicts however many callers share the key.
-func (kv *KV) Incr(ctx context.Context, name string, delta int64, opts ...CallOption) (int64, error) {
+func (kv *Generic) Incr(ctx context.Context, name string, delta int64, opts ...CallOption) (int64, error) {
 	key, err := kv.key(name)
 	if err != nil {
 		return 0, err

@@ -14,17 +14,17 @@ import (
 	"github.com/mimeiapify/store/repos"
 )
 
-func newKV(t *testing.T, b store.Backend, tenant string, opts *repos.Options) *repos.KV {
+func newGeneric(t *testing.T, b store.Backend, tenant string, opts *repos.Options) *repos.Generic {
 	t.Helper()
-	kv, err := repos.NewKV(b, tenant, opts)
+	kv, err := repos.NewGeneric(b, tenant, opts)
 	require.NoError(t, err)
 	return kv
 }
 
-func TestKVSetGetDeleteExists(t *testing.T) {
+func TestGenericSetGetDeleteExists(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b store.Backend) {
 		ctx := context.Background()
-		kv := newKV(t, b, "acme", nil)
+		kv := newGeneric(t, b, "acme", nil)
 		_, err := kv.Get(ctx, "greeting")
 		require.ErrorIs(t, err, store.ErrNotFound)
 		require.ErrorContains(t, err, `"greeting"`)
@@ -53,10 +53,10 @@ func TestKVSetGetDeleteExists(t *testing.T) {
 	})
 }
 
-func TestKVSetTTL(t *testing.T) {
+func TestGenericSetTTL(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b store.Backend) {
 		ctx := context.Background()
-		kv := newKV(t, b, "acme", &repos.Options{TTL: time.Hour})
+		kv := newGeneric(t, b, "acme", &repos.Options{TTL: time.Hour})
 		_, err := kv.TTL(ctx, "k")
 		require.ErrorIs(t, err, store.ErrNotFound)
 
@@ -84,10 +84,10 @@ func TestKVSetTTL(t *testing.T) {
 	})
 }
 
-func TestKVIncrTTL(t *testing.T) {
+func TestGenericIncrTTL(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b store.Backend) {
 		ctx := context.Background()
-		kv := newKV(t, b, "acme", &repos.Options{TTL: time.Hour})
+		kv := newGeneric(t, b, "acme", &repos.Options{TTL: time.Hour})
 
 		n, err := kv.Incr(ctx, "new", 5)
 		require.NoError(t, err)
@@ -120,11 +120,11 @@ func TestKVIncrTTL(t *testing.T) {
 	})
 }
 
-func TestKVIncrErrors(t *testing.T) {
+func TestGenericIncrErrors(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b store.Backend) {
 		ctx := context.Background()
 		for _, ttl := range []time.Duration{0, time.Hour} {
-			kv := newKV(t, b, "acme", &repos.Options{TTL: ttl})
+			kv := newGeneric(t, b, "acme", &repos.Options{TTL: ttl})
 			require.NoError(t, kv.Set(ctx, "text", "abc"))
 			_, err := kv.Incr(ctx, "text", 1)
 			require.ErrorIs(t, err, store.ErrNotInteger)
@@ -138,11 +138,11 @@ func TestKVIncrErrors(t *testing.T) {
 	})
 }
 
-func TestKVIncrConcurrent(t *testing.T) {
+func TestGenericIncrConcurrent(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b store.Backend) {
 		ctx := context.Background()
 		for _, ttl := range []time.Duration{0, time.Hour} {
-			kv := newKV(t, b, "acme", &repos.Options{TTL: ttl})
+			kv := newGeneric(t, b, "acme", &repos.Options{TTL: ttl})
 			const workers, each = 64, 20
 			var wg sync.WaitGroup
 			errs := make(chan error, workers*each)
@@ -169,12 +169,12 @@ func TestKVIncrConcurrent(t *testing.T) {
 	})
 }
 
-func TestKVInvalidIDs(t *testing.T) {
+func TestGenericInvalidIDs(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b store.Backend) {
 		ctx := context.Background()
-		_, err := repos.NewKV(b, "", nil)
+		_, err := repos.NewGeneric(b, "", nil)
 		require.ErrorIs(t, err, repos.ErrInvalidID)
-		kv := newKV(t, b, "acme", nil)
+		kv := newGeneric(t, b, "acme", nil)
 		require.ErrorIs(t, kv.Set(ctx, "", "v"), repos.ErrInvalidID)
 		_, err = kv.Get(ctx, string(make([]byte, repos.MaxIDLen+1)))
 		require.ErrorIs(t, err, repos.ErrInvalidID)
@@ -189,18 +189,18 @@ func TestKVInvalidIDs(t *testing.T) {
 	})
 }
 
-func TestKVHostileIDsStayApart(t *testing.T) {
+func TestGenericHostileIDsStayApart(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b store.Backend) {
 		ctx := context.Background()
 		for _, tenant := range nastyIDs {
-			kv := newKV(t, b, tenant, nil)
+			kv := newGeneric(t, b, tenant, nil)
 			for _, name := range nastyIDs {
 				require.NoError(t, kv.Set(ctx, name, tenant+"/"+name))
 			}
 		}
 		require.Len(t, keysOf(t, b), len(nastyIDs)*len(nastyIDs), "no two (tenant, key) pairs share a key")
 		for _, tenant := range nastyIDs {
-			kv := newKV(t, b, tenant, nil)
+			kv := newGeneric(t, b, tenant, nil)
 			before := snapshot(t, b)
 			_, err := kv.Incr(ctx, "counter", 1)
 			require.NoError(t, err)
