@@ -8,6 +8,7 @@ import (
 	"github.com/valkey-io/valkey-go"
 
 	"github.com/mimeiapify/store"
+	"github.com/mimeiapify/store/internal/hashslot"
 	"github.com/mimeiapify/store/internal/luagroup"
 )
 
@@ -114,7 +115,7 @@ func (u *updater) attempt(ctx context.Context) (done bool, err error) {
 	if err := u.watch(ctx); err != nil {
 		return true, err
 	}
-	ops, err := u.fn(&reader{b: b, conn: u.conn, slot: keySlot(u.keys[0])})
+	ops, err := u.fn(&reader{b: b, conn: u.conn, slot: hashslot.Of(u.keys[0])})
 	if err != nil || len(ops) == 0 {
 		u.unwatch(ctx)
 		return true, err

@@ -7,35 +7,22 @@ import (
 
 	vkbackend "github.com/mimeiapify/store/backend/valkey"
 	"github.com/mimeiapify/store/conformance"
+	"github.com/mimeiapify/store/internal/testenv"
 )
 
 // miniHarness runs each subtest on a fresh miniredis. miniredis cannot
 // show: TTLs passing on their own (Advance fast-forwards its clock), SCAN
 // cursors and duplicates (it answers in one page), Lua number semantics at
 // the int64 limits (gopher-lua), Redis' number parsing and byte-wise glob
-// matching (miniredisQuirks), or cluster routing; the real-server
+// matching (testenv.MiniredisQuirks), or cluster routing; the real-server
 // harnesses below cover those.
 var miniHarness = conformance.Harness{
 	New: func(t *testing.T) conformance.Instance {
 		b, mr := newMini(t)
 		return conformance.Instance{Backend: b, Advance: mr.FastForward}
 	},
-	Skip: miniredisQuirks,
-}
-
-// miniredisQuirks are the cases where miniredis, not the backend, answers
-// otherwise than Redis 7; the server harness runs them all.
-var miniredisQuirks = map[string]string{
-	"Strings/IncrByNotInteger":          "miniredis parses integers leniently (accepts \"+1\")",
-	"Hash/HIncrByNotInteger":            "miniredis parses integers leniently (accepts \"+1\")",
-	"Hash/HIncrByOverflow":              "miniredis HINCRBY does not check int64 overflow",
-	"Errors/Overflow":                   "miniredis HINCRBY and HINCRBYFLOAT do not check overflow",
-	"Hash/HIncrByFloatExactText":        "miniredis computes HINCRBYFLOAT in float64, not long double",
-	"Hash/HIncrByFloatNotFloat":         "miniredis parses floats with Go's rules",
-	"Hash/HIncrByFloatInfiniteValue":    "miniredis parses floats with Go's rules",
-	"Hash/HIncrByFloatHexadecimalValue": "miniredis parses floats with Go's rules",
-	"Scan/PatternQuirks":                "miniredis matches SCAN patterns with Go regexps, rune by rune",
-	"Scan/BinaryKeys":                   "miniredis matches SCAN patterns with Go regexps, rune by rune",
+	Scale: 0.25,
+	Skip:  testenv.MiniredisQuirks,
 }
 
 func TestConformanceMiniredis(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"github.com/valkey-io/valkey-go"
 
 	"github.com/mimeiapify/store"
+	"github.com/mimeiapify/store/internal/hashslot"
 )
 
 // reader is the store.Reader of one Update: it reads on the dedicated
@@ -24,7 +25,7 @@ var _ store.Reader = (*reader)(nil)
 
 // on returns where to read key.
 func (r *reader) on(key string) doer {
-	if r.b.cluster && keySlot(key) != r.slot {
+	if r.b.cluster && hashslot.Of(key) != r.slot {
 		return r.b.client
 	}
 	return r.conn

@@ -7,7 +7,6 @@ import (
 	"net"
 	"slices"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/valkey-io/valkey-go"
 
@@ -16,7 +15,7 @@ import (
 
 // Scan is store.Keys.Scan: SCAN with MATCH and COUNT (never KEYS), cursor
 // by cursor; every key is also matched against pattern here (see
-// serverPattern). On a cluster it walks every master once (found with CLUSTER
+// glob.ServerPattern). On a cluster it walks every master once (found with CLUSTER
 // SLOTS). A key that SCAN returns twice is yielded once.
 func (b *Backend) Scan(ctx context.Context, pattern string) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
@@ -47,7 +46,7 @@ func (b *Backend) scanNode(ctx context.Context, c valkey.Client, pattern string,
 			yield("", err)
 			return false
 		}
-		cmd := b.client.B().Scan().Cursor(cursor).Match(serverPattern(pattern)).Count(b.scanCount).Build()
+		cmd := b.client.B().Scan().Cursor(cursor).Match(glob.ServerPattern(pattern)).Count(b.scanCount).Build()
 		entry, err := c.Do(ctx, cmd).AsScanEntry()
 		if err != nil {
 			yield("", b.fail(ctx, "scan", pattern, err))
@@ -67,25 +66,6 @@ func (b *Backend) scanNode(ctx context.Context, c valkey.Client, pattern string,
 		}
 		cursor = entry.Cursor
 	}
-}
-
-// serverPattern is the MATCH pattern sent for pattern: pattern itself when
-// it is valid UTF-8; otherwise its longest literal prefix that is, then
-// "*" (miniredis, and some proxies, cannot take other bytes in a pattern).
-// Keys are always matched against pattern itself too, with Redis' glob
-// rules (internal/glob), so a wider MATCH yields the same keys.
-func serverPattern(pattern string) string {
-	if utf8.ValidString(pattern) {
-		return pattern
-	}
-	lit := glob.LiteralPrefix(pattern)
-	for i, r := range lit {
-		if r == utf8.RuneError {
-			lit = lit[:i]
-			break
-		}
-	}
-	return glob.Escape(lit) + "*"
 }
 
 // scanNodes returns the clients of the servers to scan: the one server,
