@@ -183,11 +183,46 @@ type IncrCheck struct {
 
 // groupKey is the per-key state CheckGroup walks through.
 type groupKey struct {
+	key      string
 	family   Type            // type of the current run of typed ops; TypeNone before any
 	reset    bool            // a SetOp or DelOp came before: no type check needed
 	checked  bool            // a TypeCheck was emitted
 	written  bool            // the whole value was written (Set, Del, IncrBy, list or set op)
-	fieldsWr map[string]bool // hash fields written
+	fieldsWr map[string]bool // hash fields written; tracked only when the group has an HIncrByOp
+}
+
+// groupState is what CheckGroup knows of a group's keys so far. Groups are
+// small, so keys are found by a linear search until there are many.
+type groupState struct {
+	keys        []groupKey
+	index       map[string]int // used once keys outgrow linearKeys
+	trackFields bool
+}
+
+const linearKeys = 16
+
+func (g *groupState) get(key string) *groupKey {
+	if g.index != nil {
+		if i, ok := g.index[key]; ok {
+			return &g.keys[i]
+		}
+	} else {
+		for i := range g.keys {
+			if g.keys[i].key == key {
+				return &g.keys[i]
+			}
+		}
+	}
+	g.keys = append(g.keys, groupKey{key: key})
+	if g.index == nil && len(g.keys) > linearKeys {
+		g.index = make(map[string]int, 2*len(g.keys))
+		for i := range g.keys {
+			g.index[g.keys[i].key] = i
+		}
+	} else if g.index != nil {
+		g.index[key] = len(g.keys) - 1
+	}
+	return &g.keys[len(g.keys)-1]
 }
 
 // CheckGroup validates an atomic group and returns the checks a backend
@@ -202,33 +237,35 @@ func CheckGroup(ops []Op) (GroupChecks, error) {
 	if len(ops) == 0 {
 		return gc, fmt.Errorf("%w: empty atomic group", ErrInvalidArgument)
 	}
-	keys := make(map[string]*groupKey, len(ops))
+	g := groupState{keys: make([]groupKey, 0, min(len(ops), linearKeys))}
+	for _, op := range ops {
+		if _, ok := op.(*HIncrByOp); ok {
+			g.trackFields = true
+			break
+		}
+	}
 	for i, op := range ops {
 		if op == nil {
 			return gc, fmt.Errorf("%w: op %d of the group is nil", ErrInvalidArgument, i)
 		}
-		k := keys[op.OpKey()]
-		if k == nil {
-			k = &groupKey{}
-			keys[op.OpKey()] = k
-		}
-		if err := checkOp(&gc, k, op); err != nil {
+		if err := checkOp(&gc, &g, op); err != nil {
 			return GroupChecks{}, fmt.Errorf("op %d (%T) on key %q: %w", i, op, op.OpKey(), err)
 		}
 	}
 	return gc, nil
 }
 
-func checkOp(gc *GroupChecks, k *groupKey, op Op) error {
+func checkOp(gc *GroupChecks, g *groupState, op Op) error {
 	if err := checkOpArgs(op); err != nil {
 		return err
 	}
+	k := g.get(op.OpKey())
 	switch o := op.(type) {
 	case *SetOp:
-		*k = groupKey{family: TypeString, reset: true, written: true}
+		*k = groupKey{key: k.key, family: TypeString, reset: true, written: true}
 		return nil
 	case *DelOp:
-		*k = groupKey{reset: true, written: true}
+		*k = groupKey{key: k.key, reset: true, written: true}
 		return nil
 	case *ExpireOp, *PersistOp:
 		return nil
@@ -247,12 +284,16 @@ func checkOp(gc *GroupChecks, k *groupKey, op Op) error {
 		k.writeFields(o.Field)
 		return k.use(gc, o.Key, TypeHash)
 	case *HSetOp:
-		for f := range o.Fields {
-			k.writeFields(f)
+		if g.trackFields {
+			for f := range o.Fields {
+				k.writeFields(f)
+			}
 		}
 		return k.use(gc, o.Key, TypeHash)
 	case *HDelOp:
-		k.writeFields(o.Fields...)
+		if g.trackFields {
+			k.writeFields(o.Fields...)
+		}
 		return k.use(gc, o.Key, TypeHash)
 	case *HGetAllOp:
 		return k.use(gc, o.Key, TypeHash)

@@ -92,3 +92,27 @@ func TestTypeString(t *testing.T) {
 		require.Equal(t, want, typ.String())
 	}
 }
+
+func TestCheckGroupManyKeys(t *testing.T) {
+	ops := make([]store.Op, 0, 100)
+	for i := range 50 {
+		key := string(rune('a' + i))
+		ops = append(ops, &store.HSetOp{Key: key, Fields: map[string]string{"f": "1"}}, &store.HIncrByOp{Key: key, Field: "n", Delta: 1})
+	}
+	gc, err := store.CheckGroup(ops)
+	require.NoError(t, err)
+	require.Len(t, gc.Types, 50)
+	require.Len(t, gc.Incrs, 50)
+	_, err = store.CheckGroup(append(ops, &store.HIncrByOp{Key: "a", Field: "f", Delta: 1}))
+	require.ErrorIs(t, err, store.ErrInvalidArgument, "the index past linearKeys still finds earlier keys")
+}
+
+func BenchmarkCheckGroupHashWithTTL(b *testing.B) {
+	ops := []store.Op{&store.HSetOp{Key: "h", Fields: map[string]string{"a": "1", "b": "2"}}, &store.ExpireOp{Key: "h", TTL: time.Minute}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := store.CheckGroup(ops); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
