@@ -26,6 +26,14 @@ type Queue struct {
 // pushed after marks the tenant again: no item is missed. An Enqueue that
 // fails between its two calls leaves its items unmarked until the
 // tenant's next Enqueue for that service.
+//
+// Workers that must not lose work on a crash use Claim and Ack instead of
+// Chunk and Trim: for each tenant of PendingTenants, RemovePending, then
+// Claim, process and Ack until Claim returns no item; if that last Claim
+// reports claims still in flight (Claim.InFlight > 0), MarkPending, so
+// that the items of a worker that dies are claimed again once its lease
+// ends. A tenant thus leaves the pending set only when its queue is empty
+// and no claim is in flight.
 type Batch struct {
 	b      store.Backend
 	s      settings

@@ -100,14 +100,14 @@ func TestBatchTTL(t *testing.T) {
 		ctx := context.Background()
 		bt := newBatch(t, b, "acme", &repos.Options{TTL: time.Hour})
 		require.NoError(t, bt.Enqueue(ctx, mailQueue, "x"))
-		requireTTL(t, b, keyWith(t, b, ":batch:"), time.Hour)
+		requireTTL(t, b, keyWith(t, b, ":queue"), time.Hour)
 		require.NoError(t, bt.Enqueue(ctx, mailQueue, "y", repos.WithTTL(time.Minute)))
-		requireTTL(t, b, keyWith(t, b, ":batch:"), time.Minute)
+		requireTTL(t, b, keyWith(t, b, ":queue"), time.Minute)
 		requireTTL(t, b, keyWith(t, b, "pending:"), store.NoExpiry)
 
 		plain := newBatch(t, b, "globex", nil)
 		require.NoError(t, plain.Enqueue(ctx, mailQueue, "x"))
-		requireTTL(t, b, keyWith(t, b, "t:globex:batch:"), store.NoExpiry)
+		requireTTL(t, b, keyWith(t, b, "t:globex:{globex:q:"), store.NoExpiry)
 	})
 }
 

@@ -11,6 +11,10 @@
 //	SharedState  scratch space shared by a user's tools and agents, with
 //	             List and Clear; WithSharedState and Middleware bind it
 //	             to a request's context
+//	Triggers     triggers due after a delay, delivered by Listen or
+//	             ListenTriggers, with DeadTriggers for those that gave up
+//	Batch        batch queues drained by hand (Chunk, Trim) or by
+//	             workers with leases (Claim, Ack, Reap)
 //
 // Values are stored by the codec (Encode, Decode, DecodeAs) as plain
 // hashes that other tools can read: one field per top-level field.
@@ -34,6 +38,7 @@
 //	ErrInvalidOption         a bad Options.Prefix or a negative TTL (also matches store.ErrInvalidArgument)
 //	ErrEncode                a value the codec cannot store; nothing is written
 //	ErrDecode                a stored value that does not fit the destination
+//	ErrLeaseExpired          a Batch.Ack after the claim's lease ended
 //
 // plus whatever the backend returns (store.ErrNotInteger from Incr on a
 // text field, store.ErrConflict, a context error, ...).

@@ -1,6 +1,7 @@
 package repos
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/mimeiapify/store"
@@ -17,3 +18,8 @@ var ErrInvalidID = fmt.Errorf("repos: invalid identifier: %w", store.ErrInvalidA
 // call option: a key prefix holding a glob or hash-tag metacharacter, or a
 // negative TTL. It also matches store.ErrInvalidArgument.
 var ErrInvalidOption = fmt.Errorf("repos: invalid option: %w", store.ErrInvalidArgument)
+
+// ErrLeaseExpired is wrapped by Batch.Ack when the claim's lease ended
+// before the acknowledgement: its items went, or will go, back to the
+// queue for another worker, so the work may be done twice.
+var ErrLeaseExpired = errors.New("repos: lease expired")

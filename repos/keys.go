@@ -23,23 +23,35 @@ package repos
 //	shared-state index   sharedIndex          p t:T:{T:U}:shared                   set of raw state names
 //	table row            row                  p t:T:{T:pk:K}:row:TB                hash
 //	primary-key index    pkTables             p t:T:{T:pk:K}:tables                set of raw table names
-//	batch queue          batch                p t:T:batch:S:B:A                    list
+//	batch queue          batch                p t:T:{T:q:S:B:A}:queue              list
+//	batch claims         inflight             p t:T:{T:q:S:B:A}:inflight           hash claim id -> lease and items
 //	pending tenants      pending              p pending:S                          set of raw tenant ids
 //	trigger              trigger              p t:T:{T:trg:I}:trg:A                hash (due time, payload)
 //	identifier triggers  identTriggers        p t:T:{T:trg:I}:trgs                 set of raw actions
+//	trigger due bucket   dueBucket            p triggers:{p triggers}:due:SEC      set of trigger references
+//	due bucket ids       dueBuckets           p triggers:{p triggers}:due          set of SEC (decimal Unix seconds)
+//	dead triggers        deadTriggers         p triggers:{p triggers}:dead         set of trigger references
 //	generic key          generic              p t:T:kv:G                           string
 //
 // Keys that one atomic step changes together share a hash tag: one per
-// user ({T:U}), per primary key ({T:pk:K}) or per trigger identifier
-// ({T:trg:I}), so a tenant's keys spread over every Redis Cluster master.
-// The three tag shapes differ in their number of ':' so they never
-// collide. Tenant-wide keys (the users index, batch queues) are single
-// keys. Every key of tenant T starts with p "t:" T ":", which tenantPattern
+// user ({T:U}), per primary key ({T:pk:K}), per trigger identifier
+// ({T:trg:I}) or per batch queue ({T:q:S:B:A}), so a tenant's keys spread
+// over every Redis Cluster master. The tag shapes differ in their number of
+// ':' or their fixed word, so they never collide. Tenant-wide keys (the
+// users index) are single keys. The application-wide trigger schedule (due
+// buckets, their ids, dead letters) shares the tag {p triggers} so that a
+// listener moves a reference between them in one step; it holds only
+// references (about 40 bytes plus the ids each), not payloads.
+//
+// A trigger reference is T:A:I:N with N the due time in decimal Unix
+// nanoseconds (see triggerRef); the decoding of T, A and I is dec. Every key of tenant T starts with p "t:" T ":", which tenantPattern
 // turns into a Scan pattern that matches no other tenant's keys.
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mimeiapify/store/internal/glob"
 )
@@ -179,16 +191,30 @@ func (k keyspace) pkTables(tenant, pk string) string {
 	return k.pkTag(tenant, pk) + ":tables"
 }
 
-// batch returns the key of a batch queue: p t:T:batch:S:B:A (list).
-func (k keyspace) batch(tenant, service, batch, action string) string {
-	return k.tenantBase(tenant) + "batch:" + enc(service) + ":" + enc(batch) + ":" + enc(action)
+// queueTag returns p "t:" T ":{" T ":q:" S ":" B ":" A "}", the start of
+// the keys of one batch queue, all in one hash slot.
+func (k keyspace) queueTag(tenant, service, batch, action string) string {
+	t := enc(tenant)
+	return k.prefix + "t:" + t + ":{" + t + ":q:" + enc(service) + ":" + enc(batch) + ":" + enc(action) + "}"
 }
 
-// batchPattern returns a Scan pattern matching every batch queue of one
-// tenant and service, and nothing else: p t:T:batch:S:* (with the prefix
-// glob-escaped).
+// batch returns the key of a batch queue: p t:T:{T:q:S:B:A}:queue (list).
+func (k keyspace) batch(tenant, service, batch, action string) string {
+	return k.queueTag(tenant, service, batch, action) + ":queue"
+}
+
+// inflight returns the key of a batch queue's claims:
+// p t:T:{T:q:S:B:A}:inflight (hash of claim id to lease end and items).
+func (k keyspace) inflight(tenant, service, batch, action string) string {
+	return k.queueTag(tenant, service, batch, action) + ":inflight"
+}
+
+// batchPattern returns a Scan pattern matching every batch queue key (and
+// claims key) of one tenant and service, and nothing else:
+// p t:T:{T:q:S:* (with the prefix glob-escaped).
 func (k keyspace) batchPattern(tenant, service string) string {
-	return glob.Escape(k.tenantBase(tenant)+"batch:"+enc(service)+":") + "*"
+	t := enc(tenant)
+	return glob.Escape(k.prefix+"t:"+t+":{"+t+":q:"+enc(service)+":") + "*"
 }
 
 // pending returns the key of the set of tenants with pending batches for
@@ -214,6 +240,61 @@ func (k keyspace) trigger(tenant, ident, action string) string {
 // one identifier: p t:T:{T:trg:I}:trgs (set of raw actions).
 func (k keyspace) identTriggers(tenant, ident string) string {
 	return k.trgTag(tenant, ident) + ":trgs"
+}
+
+// schedTag returns p "triggers:{" p "triggers}", the start of the keys of
+// the application's trigger schedule, all in one hash slot.
+func (k keyspace) schedTag() string {
+	return k.prefix + "triggers:{" + k.prefix + "triggers}"
+}
+
+// dueBucket returns the key of the references of the triggers due in the
+// second sec: p triggers:{p triggers}:due:SEC (set).
+func (k keyspace) dueBucket(sec int64) string {
+	return k.schedTag() + ":due:" + strconv.FormatInt(sec, 10)
+}
+
+// dueBuckets returns the key of the set of the seconds that have a due
+// bucket: p triggers:{p triggers}:due (set of decimal Unix seconds).
+func (k keyspace) dueBuckets() string {
+	return k.schedTag() + ":due"
+}
+
+// deadTriggers returns the key of the references of the triggers that
+// gave up: p triggers:{p triggers}:dead (set).
+func (k keyspace) deadTriggers() string {
+	return k.schedTag() + ":dead"
+}
+
+// triggerRef returns the reference of a trigger due at due: T:A:I:N, with
+// N the due time in decimal Unix nanoseconds, so that a trigger set again
+// gets a new reference.
+func triggerRef(tenant, action, ident string, due time.Time) string {
+	return enc(tenant) + ":" + enc(action) + ":" + enc(ident) + ":" + strconv.FormatInt(due.UnixNano(), 10)
+}
+
+// dec reverses enc; ok is false when s is not an output of enc.
+func dec(s string) (string, bool) {
+	if strings.IndexByte(s, '%') < 0 {
+		return s, true
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			b.WriteByte(s[i])
+			continue
+		}
+		if i+2 >= len(s) {
+			return "", false
+		}
+		v, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
+		if err != nil {
+			return "", false
+		}
+		b.WriteByte(byte(v))
+		i += 2
+	}
+	return b.String(), true
 }
 
 // generic returns the key of a generic value: p t:T:kv:G (string).

@@ -51,8 +51,12 @@ func TestKeyShapes(t *testing.T) {
 		k.sharedIndex("acme", "u1"):                "app:t:acme:{acme:u1}:shared",
 		k.row("acme", "orders", "7"):               "app:t:acme:{acme:pk:7}:row:orders",
 		k.pkTables("acme", "7"):                    "app:t:acme:{acme:pk:7}:tables",
-		k.batch("acme", "s", "b", "a"):             "app:t:acme:batch:s:b:a",
-		k.batchPattern("acme", "s"):                "app:t:acme:batch:s:*",
+		k.batch("acme", "s", "b", "a"):             "app:t:acme:{acme:q:s:b:a}:queue",
+		k.inflight("acme", "s", "b", "a"):          "app:t:acme:{acme:q:s:b:a}:inflight",
+		k.batchPattern("acme", "s"):                "app:t:acme:{acme:q:s:*",
+		k.dueBucket(1700000000):                    "app:triggers:{app:triggers}:due:1700000000",
+		k.dueBuckets():                             "app:triggers:{app:triggers}:due",
+		k.deadTriggers():                           "app:triggers:{app:triggers}:dead",
 		k.pending("s"):                             "app:pending:s",
 		k.trigger("acme", "i", "a"):                "app:t:acme:{acme:trg:i}:trg:a",
 		k.identTriggers("acme", "i"):               "app:t:acme:{acme:trg:i}:trgs",
@@ -89,6 +93,22 @@ func TestUserKeysShareOneSlotPerUser(t *testing.T) {
 	require.Equal(t, hashTag(k.row("t", "a", "k")), hashTag(k.pkTables("t", "k")))
 	require.Equal(t, hashTag(k.trigger("t", "i", "a")), hashTag(k.identTriggers("t", "i")))
 	require.NotEqual(t, hashTag(k.user("t", "pk")), hashTag(k.pkTables("t", "x")))
+	require.Equal(t, hashTag(k.batch("t", "s", "b{", "a")), hashTag(k.inflight("t", "s", "b{", "a")))
+	require.NotEqual(t, hashTag(k.batch("t", "s", "b", "a")), hashTag(k.batch("t", "s", "b", "a2")))
+	require.Equal(t, hashTag(k.dueBucket(1)), hashTag(k.dueBuckets()))
+	require.Equal(t, hashTag(k.dueBucket(1)), hashTag(k.deadTriggers()))
+}
+
+func TestDecReversesEnc(t *testing.T) {
+	for _, id := range []string{"", "a", "a:b", "{}*?[]\\ \x00%", "é", "%41"} {
+		got, ok := dec(enc(id))
+		require.True(t, ok)
+		require.Equal(t, id, got)
+	}
+	for _, bad := range []string{"%", "%4", "%GG", "a%"} {
+		_, ok := dec(bad)
+		require.False(t, ok, bad)
+	}
 }
 
 func TestOptionsResolve(t *testing.T) {

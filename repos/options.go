@@ -21,21 +21,30 @@ type Options struct {
 	// writes; 0 means no expiry (a write then also clears a TTL the record
 	// had). WithTTL overrides it for one call. It must not be negative.
 	TTL time.Duration
+	// Retention is for Triggers only: how long a trigger's record is kept
+	// after it is due, waiting for a listener (see Triggers.Listen), and
+	// how long a dead trigger stays listed. 0 means DefaultRetention. It
+	// must not be negative.
+	Retention time.Duration
 }
+
+// DefaultRetention is the Retention of triggers when Options sets none.
+const DefaultRetention = 24 * time.Hour
 
 // prefixMeta are the bytes a prefix may not hold.
 const prefixMeta = "{}*?[]\\"
 
 // settings are validated Options.
 type settings struct {
-	keys keyspace
-	ttl  time.Duration
+	keys      keyspace
+	ttl       time.Duration
+	retention time.Duration
 }
 
 // resolve validates o (nil means defaults) and returns its settings.
 func (o *Options) resolve() (settings, error) {
 	if o == nil {
-		return settings{}, nil
+		return settings{retention: DefaultRetention}, nil
 	}
 	if i := strings.IndexAny(o.Prefix, prefixMeta); i >= 0 {
 		return settings{}, fmt.Errorf("%w: key prefix %q holds %q", ErrInvalidOption, clipID(o.Prefix), o.Prefix[i])
@@ -46,11 +55,18 @@ func (o *Options) resolve() (settings, error) {
 	if o.TTL < 0 {
 		return settings{}, fmt.Errorf("%w: default TTL %v is negative", ErrInvalidOption, o.TTL)
 	}
+	if o.Retention < 0 {
+		return settings{}, fmt.Errorf("%w: trigger retention %v is negative", ErrInvalidOption, o.Retention)
+	}
+	retention := o.Retention
+	if retention == 0 {
+		retention = DefaultRetention
+	}
 	p := o.Prefix
 	if p != "" && !strings.HasSuffix(p, ":") {
 		p += ":"
 	}
-	return settings{keys: keyspace{prefix: p}, ttl: o.TTL}, nil
+	return settings{keys: keyspace{prefix: p}, ttl: o.TTL, retention: retention}, nil
 }
 
 // CallOption changes one repository call; see WithTTL.

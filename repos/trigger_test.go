@@ -3,6 +3,7 @@ package repos_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,6 +18,49 @@ func newTriggers(t *testing.T, b store.Backend, tenant string, opts *repos.Optio
 	tr, err := repos.NewTriggers(b, tenant, opts)
 	require.NoError(t, err)
 	return tr
+}
+
+// dataKeys returns the keys of b but those of the trigger schedule (see
+// scheduled).
+func dataKeys(t *testing.T, b store.Backend) []string {
+	t.Helper()
+	var keys []string
+	for _, k := range keysOf(t, b) {
+		if !strings.Contains(k, "triggers:{") {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// scheduled returns the references in the due buckets of b.
+func scheduled(t *testing.T, b store.Backend) []string {
+	t.Helper()
+	var refs []string
+	for _, k := range keysOf(t, b) {
+		if strings.Contains(k, "triggers}:due:") {
+			m, err := b.SMembers(context.Background(), k)
+			require.NoError(t, err)
+			refs = append(refs, m...)
+		}
+	}
+	return refs
+}
+
+// dataSnapshot is snapshot without the keys of the trigger schedule, plus
+// the references it holds (the ids of empty buckets may differ).
+func dataSnapshot(t *testing.T, b store.Backend) map[string]any {
+	t.Helper()
+	out := snapshot(t, b)
+	for k := range out {
+		if strings.Contains(k, "triggers:{") {
+			delete(out, k)
+		}
+	}
+	refs := scheduled(t, b)
+	slices.Sort(refs)
+	out["scheduled references"] = refs
+	return out
 }
 
 func TestTriggerSetGetRemaining(t *testing.T) {
@@ -63,15 +107,19 @@ func TestTriggerSetGetRemaining(t *testing.T) {
 func TestTriggerExpires(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b store.Backend) {
 		ctx := context.Background()
-		tr := newTriggers(t, b, "acme", nil)
+		tr := newTriggers(t, b, "acme", &repos.Options{Retention: 200 * time.Millisecond})
 		require.NoError(t, tr.Set(ctx, "ping", "c1", "p", repos.WithTTL(10*time.Millisecond)))
-		wait(b, 30*time.Millisecond)
+		time.Sleep(30 * time.Millisecond) // due times are by the clock, not the backend's TTLs
 		ok, err := tr.Exists(ctx, "ping", "c1")
 		require.NoError(t, err)
 		require.False(t, ok)
 		_, err = tr.Remaining(ctx, "ping", "c1")
 		require.ErrorIs(t, err, store.ErrNotFound)
-		require.Empty(t, keysOf(t, b), "the index expires with its only trigger")
+		_, err = tr.Get(ctx, "ping", "c1")
+		require.ErrorIs(t, err, store.ErrNotFound)
+		require.Len(t, dataKeys(t, b), 2, "a due trigger waits for a listener")
+		wait(b, 300*time.Millisecond)
+		require.Empty(t, dataKeys(t, b), "after its retention, the index expires with its only trigger")
 	})
 }
 
@@ -83,7 +131,7 @@ func TestTriggerNeedsTTL(t *testing.T) {
 		require.ErrorIs(t, tr.Set(ctx, "a", "i", "p", repos.WithTTL(-time.Second)), repos.ErrInvalidOption)
 		require.ErrorIs(t, tr.Set(ctx, "", "i", "p", repos.WithTTL(time.Second)), repos.ErrInvalidID)
 		require.ErrorIs(t, tr.Set(ctx, "a", "", "p", repos.WithTTL(time.Second)), repos.ErrInvalidID)
-		require.Empty(t, keysOf(t, b))
+		require.Empty(t, dataKeys(t, b))
 	})
 }
 
@@ -93,7 +141,7 @@ func TestTriggerIndexOutlivesItsTriggers(t *testing.T) {
 		tr := newTriggers(t, b, "acme", nil)
 		require.NoError(t, tr.Set(ctx, "long", "c1", "", repos.WithTTL(time.Hour)))
 		require.NoError(t, tr.Set(ctx, "short", "c1", "", repos.WithTTL(time.Minute)))
-		requireTTL(t, b, keyWith(t, b, ":trgs"), time.Hour)
+		requireTTL(t, b, keyWith(t, b, ":trgs"), time.Hour+repos.DefaultRetention)
 	})
 }
 
@@ -114,7 +162,7 @@ func TestTriggerDelete(t *testing.T) {
 		require.Equal(t, []string{"b"}, members)
 		_, err = tr.Delete(ctx, "b", "c1")
 		require.NoError(t, err)
-		require.Empty(t, keysOf(t, b))
+		require.Empty(t, dataKeys(t, b))
 	})
 }
 
@@ -146,7 +194,7 @@ func TestTriggerDeleteAll(t *testing.T) {
 		ok, err = other.Exists(ctx, "remind", "c1")
 		require.NoError(t, err)
 		require.True(t, ok)
-		require.Len(t, keysOf(t, b), 4, "c2's and globex's triggers and indexes")
+		require.Len(t, dataKeys(t, b), 4, "c2's and globex's triggers and indexes")
 
 		actions, err = tr.DeleteAll(ctx, "c1")
 		require.NoError(t, err)
@@ -163,14 +211,14 @@ func TestTriggerHostileIDsStayApart(t *testing.T) {
 			tr := newTriggers(t, b, id, &repos.Options{TTL: time.Hour})
 			require.NoError(t, tr.Set(ctx, id, id, id))
 		}
-		require.Len(t, keysOf(t, b), 2*len(nastyIDs))
+		require.Len(t, dataKeys(t, b), 2*len(nastyIDs))
 		for _, id := range nastyIDs {
 			tr := newTriggers(t, b, id, &repos.Options{TTL: time.Hour})
-			before := snapshot(t, b)
+			before := dataSnapshot(t, b)
 			require.NoError(t, tr.Set(ctx, "extra", "other", "x"))
 			_, err := tr.DeleteAll(ctx, "other")
 			require.NoError(t, err)
-			require.Equal(t, before, snapshot(t, b), "tenant %q touched other keys", id)
+			require.Equal(t, before, dataSnapshot(t, b), "tenant %q touched other keys", id)
 			got, err := tr.Get(ctx, id, id)
 			require.NoError(t, err)
 			require.Equal(t, id, got.Payload)
@@ -181,6 +229,6 @@ func TestTriggerHostileIDsStayApart(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, []string{id}, actions)
 		}
-		require.Empty(t, keysOf(t, b))
+		require.Empty(t, dataKeys(t, b))
 	})
 }

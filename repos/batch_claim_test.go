@@ -1,0 +1,203 @@
+package repos_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mimeiapify/store"
+	"github.com/mimeiapify/store/repos"
+)
+
+func TestBatchClaimAck(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b store.Backend) {
+		ctx := context.Background()
+		bt := newBatch(t, b, "acme", nil)
+		c, err := bt.Claim(ctx, mailQueue, 2, time.Minute)
+		require.NoError(t, err)
+		require.Empty(t, c.Items)
+		require.NoError(t, bt.EnqueueAll(ctx, mailQueue, []string{"m1", "m 2", "", "m:4"}))
+		c1, err := bt.Claim(ctx, mailQueue, 2, time.Minute)
+		require.NoError(t, err)
+		require.Equal(t, []string{"m1", "m 2"}, c1.Items)
+		c2, err := bt.Claim(ctx, mailQueue, 5, time.Minute)
+		require.NoError(t, err)
+		require.Equal(t, []string{"", "m:4"}, c2.Items)
+		require.Equal(t, 1, c2.InFlight)
+		require.NotEqual(t, c1.ID, c2.ID)
+		require.NoError(t, bt.Ack(ctx, mailQueue, c1.ID))
+		require.ErrorIs(t, bt.Ack(ctx, mailQueue, c1.ID), repos.ErrLeaseExpired, "acked twice")
+		require.NoError(t, bt.Ack(ctx, mailQueue, c2.ID))
+		require.Len(t, keysOf(t, b), 1, "queue and claims are gone; the pending mark stays")
+
+		_, err = bt.Claim(ctx, mailQueue, 0, time.Minute)
+		require.ErrorIs(t, err, store.ErrInvalidArgument)
+		_, err = bt.Claim(ctx, mailQueue, 1, 0)
+		require.ErrorIs(t, err, store.ErrInvalidArgument)
+	})
+}
+
+func TestBatchLateAckIsRejected(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b store.Backend) {
+		ctx := context.Background()
+		bt := newBatch(t, b, "acme", nil)
+		require.NoError(t, bt.EnqueueAll(ctx, mailQueue, []string{"m1", "m2", "m3"}))
+		dead, err := bt.Claim(ctx, mailQueue, 2, 50*time.Millisecond)
+		require.NoError(t, err)
+		time.Sleep(80 * time.Millisecond) // leases are by the workers' clocks
+		n, err := bt.Reap(ctx, mailQueue)
+		require.NoError(t, err)
+		require.Equal(t, 2, n)
+		err = bt.Ack(ctx, mailQueue, dead.ID)
+		require.ErrorIs(t, err, repos.ErrLeaseExpired)
+		require.ErrorContains(t, err, "not in flight")
+		items, err := bt.Chunk(ctx, mailQueue, 0, -1)
+		require.NoError(t, err)
+		require.Equal(t, []string{"m1", "m2", "m3"}, items, "reaped items go back to the head, in order")
+
+		// A late Ack before any reap puts the items back itself.
+		c, err := bt.Claim(ctx, mailQueue, 1, 50*time.Millisecond)
+		require.NoError(t, err)
+		time.Sleep(80 * time.Millisecond)
+		require.ErrorIs(t, bt.Ack(ctx, mailQueue, c.ID), repos.ErrLeaseExpired)
+		again, err := bt.Claim(ctx, mailQueue, 3, time.Minute)
+		require.NoError(t, err)
+		require.Equal(t, []string{"m1", "m2", "m3"}, again.Items)
+		require.Zero(t, again.InFlight)
+	})
+}
+
+// TestBatchWorkersLoseNothing runs 16 workers over 4 tenants' queues
+// following the claim protocol, 4 of which stop without acknowledging
+// their first claim after processing it: every item is processed, and only the items of those
+// claims more than once.
+func TestBatchWorkersLoseNothing(t *testing.T) {
+	forEachBackendNoSync(t, func(t *testing.T, b store.Backend) {
+		ctx := context.Background()
+		total := 100000
+		if onMini(b) {
+			total = 10000
+		}
+		tenants := []string{"acme", "globex", "initech", "a*"}
+		for i, tenant := range tenants {
+			bt := newBatch(t, b, tenant, nil)
+			for start := i; start < total; start += 1000 * len(tenants) {
+				var items []string
+				for j := start; j < min(total, start+1000*len(tenants)); j += len(tenants) {
+					items = append(items, fmt.Sprint(j))
+				}
+				require.NoError(t, bt.EnqueueAll(ctx, mailQueue, items))
+			}
+		}
+		w := &claimWorld{b: b, seen: make([]int32, total), abandoned: map[string]bool{}}
+		started := time.Now()
+		var wg sync.WaitGroup
+		errs := make(chan error, 16)
+		for i := range 16 {
+			wg.Go(func() { errs <- w.work(ctx, i%4 == 0) })
+		}
+		wg.Wait()
+		for range 16 {
+			require.NoError(t, <-errs)
+		}
+		dups := 0
+		for i, n := range w.seen {
+			require.NotZero(t, n, "item %d lost", i)
+			if n > 1 {
+				dups++
+				require.True(t, w.abandoned[fmt.Sprint(i)], "item %d processed %d times but its worker did not stop", i, n)
+			}
+		}
+		t.Logf("%d items, 16 workers (4 stopped): %v, %d duplicates", total, time.Since(started), dups)
+		tenantsLeft, err := repos.PendingTenants(ctx, b, "mailer", nil)
+		require.NoError(t, err)
+		require.Empty(t, tenantsLeft)
+		require.Empty(t, keysOf(t, b))
+	})
+}
+
+// claimWorld is the shared state of TestBatchWorkersLoseNothing.
+type claimWorld struct {
+	b         store.Backend
+	seen      []int32
+	done      atomic.Int64
+	mu        sync.Mutex
+	abandoned map[string]bool
+}
+
+// work runs the worker protocol until every item was processed; a worker
+// that dies processes its first claim, then returns without acknowledging
+// it.
+func (w *claimWorld) work(ctx context.Context, dies bool) error {
+	for {
+		pending, err := repos.PendingTenants(ctx, w.b, "mailer", nil)
+		if err != nil || (len(pending) == 0 && w.done.Load() == int64(len(w.seen))) {
+			return err
+		}
+		if len(pending) == 0 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		for _, tenant := range pending {
+			if removed, err := repos.RemovePending(ctx, w.b, "mailer", tenant, nil); err != nil || !removed {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			stop, err := w.drain(ctx, tenant, dies)
+			if err != nil || stop {
+				return err
+			}
+		}
+	}
+}
+
+// drain claims and acknowledges the tenant's items until its queue is
+// empty, then marks it pending again if claims are still in flight.
+func (w *claimWorld) drain(ctx context.Context, tenant string, dies bool) (stop bool, err error) {
+	bt, err := repos.NewBatch(w.b, tenant, nil)
+	if err != nil {
+		return false, err
+	}
+	for {
+		c, err := bt.Claim(ctx, mailQueue, 100, 300*time.Millisecond)
+		if err != nil {
+			return false, err
+		}
+		if len(c.Items) == 0 {
+			if c.InFlight > 0 {
+				return false, repos.MarkPending(ctx, w.b, "mailer", tenant, nil)
+			}
+			return false, nil
+		}
+		w.process(c.Items)
+		if dies {
+			w.mu.Lock()
+			for _, it := range c.Items {
+				w.abandoned[it] = true
+			}
+			w.mu.Unlock()
+			// Dying mid-drain: the tenant must stay visible for the reap.
+			return true, repos.MarkPending(ctx, w.b, "mailer", tenant, nil)
+		}
+		if err := bt.Ack(ctx, mailQueue, c.ID); err != nil {
+			return false, err
+		}
+	}
+}
+
+// process counts items as processed.
+func (w *claimWorld) process(items []string) {
+	for _, it := range items {
+		var i int
+		_, _ = fmt.Sscan(it, &i)
+		if atomic.AddInt32(&w.seen[i], 1) == 1 {
+			w.done.Add(1)
+		}
+	}
+}

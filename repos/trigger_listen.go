@@ -1,0 +1,229 @@
+package repos
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	mrand "math/rand/v2"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/mimeiapify/store"
+)
+
+// Fired is one delivery of a due trigger to a Handler.
+type Fired struct {
+	// Tenant, Action and Identifier name the trigger.
+	Tenant, Action, Identifier string
+	// Payload is what Set stored with it.
+	Payload string
+	// Due is when it became due, by the writer's clock at Set.
+	Due time.Time
+	// Attempt counts deliveries of this trigger, from 1.
+	Attempt int
+}
+
+// Handler handles a due trigger. Its context ends when the listener stops
+// or when the delivery's lease ends, whichever comes first. Returning nil
+// deletes the trigger; an error schedules another attempt after a backoff
+// (see ListenOptions). A handler may run more than once for one trigger
+// (at-least-once delivery), so it should be idempotent.
+type Handler func(ctx context.Context, f Fired) error
+
+// ListenOptions configure a listener. A nil *ListenOptions or a zero field
+// gives the default.
+type ListenOptions struct {
+	// Interval is the pause between two polls of the schedule when the
+	// last one found nothing to do. Default 100 ms.
+	Interval time.Duration
+	// Lease is how long a delivery may run before another listener may
+	// take the trigger again. Default 30 s.
+	Lease time.Duration
+	// MaxAttempts bounds the deliveries of one trigger; after the last
+	// failed one it goes to the dead letters (see DeadTriggers). Default 5.
+	MaxAttempts int
+	// Backoff is the delay before the second attempt; it doubles with
+	// each further one, up to 1 hour. Default 1 s.
+	Backoff time.Duration
+	// Concurrency is how many handlers one listener runs at once.
+	// Default 8.
+	Concurrency int
+	// Batch is how many due triggers one poll takes at most. Default 256.
+	Batch int
+	// OnError, if set, is told of backend errors; the listener goes on
+	// and retries at its next poll. Default: ignore them.
+	OnError func(error)
+}
+
+// withDefaults returns o with its zero fields set to the defaults.
+func (o *ListenOptions) withDefaults() (ListenOptions, error) {
+	var v ListenOptions
+	if o != nil {
+		v = *o
+	}
+	if v.Interval < 0 || v.Lease < 0 || v.Backoff < 0 || v.MaxAttempts < 0 || v.Concurrency < 0 || v.Batch < 0 {
+		return v, fmt.Errorf("%w: negative listen option", ErrInvalidOption)
+	}
+	def := func(d *time.Duration, x time.Duration) {
+		if *d == 0 {
+			*d = x
+		}
+	}
+	def(&v.Interval, 100*time.Millisecond)
+	def(&v.Lease, 30*time.Second)
+	def(&v.Backoff, time.Second)
+	for _, p := range []struct {
+		n *int
+		x int
+	}{{&v.MaxAttempts, 5}, {&v.Concurrency, 8}, {&v.Batch, 256}} {
+		if *p.n == 0 {
+			*p.n = p.x
+		}
+	}
+	return v, nil
+}
+
+// listener is one running Listen.
+type listener struct {
+	b      store.Backend
+	k      keyspace
+	tenant string // "" for every tenant
+	id     string
+	h      Handler
+	o      ListenOptions
+}
+
+// Listen delivers the due triggers of the repository's tenant to h until
+// ctx is done, then returns nil once every handler it started returned;
+// no goroutine outlives it. It fails at once, wrapping ErrInvalidOption,
+// on bad options. See ListenTriggers for the guarantees.
+func (tr *Triggers) Listen(ctx context.Context, h Handler, opts *ListenOptions) error {
+	return listen(ctx, tr.b, tr.s.keys, tr.tenant, h, opts)
+}
+
+// ListenTriggers delivers the due triggers of every tenant of the
+// application (the key prefix of opts, which may be nil) to h until ctx is
+// done, then returns nil once every handler it started returned.
+//
+// Any number of listeners may run, in one process or several: each due
+// trigger is handled by one of them at a time (it holds a lease on it).
+// A trigger whose handler fails, or whose listener dies, is delivered
+// again after a backoff or once the lease ends, at most
+// ListenOptions.MaxAttempts times; then it is listed by DeadTriggers. A
+// trigger that became due while no listener ran fires when one starts,
+// if that is within Options.Retention of its due time. Listeners compare
+// due times with their own clock: keep the clocks of writers and
+// listeners in sync.
+func ListenTriggers(ctx context.Context, b store.Backend, opts *Options, h Handler, lopts *ListenOptions) error {
+	s, err := opts.resolve()
+	if err != nil {
+		return err
+	}
+	return listen(ctx, b, s.keys, "", h, lopts)
+}
+
+// listen runs a listener until ctx is done.
+func listen(ctx context.Context, b store.Backend, k keyspace, tenant string, h Handler, opts *ListenOptions) error {
+	if h == nil {
+		return fmt.Errorf("%w: nil trigger handler", ErrInvalidOption)
+	}
+	o, err := opts.withDefaults()
+	if err != nil {
+		return err
+	}
+	var id [12]byte
+	_, _ = rand.Read(id[:])
+	l := &listener{b: b, k: k, tenant: tenant, id: hex.EncodeToString(id[:]), h: h, o: o}
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timer.C:
+		}
+		n, err := l.poll(ctx)
+		l.report(err)
+		if n > 0 && ctx.Err() == nil {
+			timer.Reset(0)
+		} else {
+			timer.Reset(o.Interval)
+		}
+	}
+}
+
+// report passes a backend error to OnError.
+func (l *listener) report(err error) {
+	if err != nil && l.o.OnError != nil && !isDone(err) {
+		l.o.OnError(err)
+	}
+}
+
+// poll runs one round: it reads the due buckets, takes up to Batch due
+// references in random order (so that listeners spread over them) and
+// delivers them with up to Concurrency handlers at once. It returns how
+// many references it took.
+func (l *listener) poll(ctx context.Context) (int, error) {
+	refs, err := l.dueRefs(ctx)
+	if err != nil || len(refs) == 0 {
+		return 0, err
+	}
+	mrand.Shuffle(len(refs), func(i, j int) { refs[i], refs[j] = refs[j], refs[i] })
+	refs = refs[:min(len(refs), l.o.Batch)]
+	sem := make(chan struct{}, l.o.Concurrency)
+	var wg sync.WaitGroup
+	worked := 0
+	var mu sync.Mutex
+	for _, r := range refs {
+		if ctx.Err() != nil {
+			break
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			did, err := l.deliver(ctx, r)
+			l.report(err)
+			if did {
+				mu.Lock()
+				worked++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return worked, nil
+}
+
+// dueRefs returns the references of the buckets whose second has begun,
+// for the listener's tenant, and drops the ids of empty past buckets.
+func (l *listener) dueRefs(ctx context.Context) ([]ref, error) {
+	ids, err := l.b.SMembers(ctx, l.k.dueBuckets())
+	if err != nil {
+		return nil, fmt.Errorf("repos: trigger listener: %w", err)
+	}
+	now := time.Now().Unix()
+	var refs []ref
+	for _, id := range ids {
+		sec, err := strconv.ParseInt(id, 10, 64)
+		if err != nil || sec > now {
+			continue
+		}
+		members, err := l.b.SMembers(ctx, l.k.dueBucket(sec))
+		if err != nil {
+			return refs, fmt.Errorf("repos: trigger listener: %w", err)
+		}
+		if len(members) == 0 && sec < now {
+			if err := dropBucket(ctx, l.b, l.k, sec); err != nil {
+				return refs, fmt.Errorf("repos: trigger listener: %w", err)
+			}
+		}
+		for _, m := range members {
+			if r, ok := parseRef(m); ok && (l.tenant == "" || r.tenant == l.tenant) {
+				refs = append(refs, r)
+			}
+		}
+	}
+	return refs, nil
+}
