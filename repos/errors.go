@@ -23,3 +23,9 @@ var ErrInvalidOption = fmt.Errorf("repos: invalid option: %w", store.ErrInvalidA
 // before the acknowledgement: its items went, or will go, back to the
 // queue for another worker, so the work may be done twice.
 var ErrLeaseExpired = errors.New("repos: lease expired")
+
+// ErrHandlerPanic is wrapped by the error recorded for a trigger delivery
+// whose Handler panicked: the listener recovers, keeps running, and counts
+// the delivery as a failed attempt (retried, then a dead letter whose
+// Error holds the panic value and the start of the stack).
+var ErrHandlerPanic = errors.New("repos: trigger handler panicked")

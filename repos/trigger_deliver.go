@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -17,6 +18,10 @@ import (
 // missing or holds another reference stays in its bucket: long enough for
 // the Set that wrote the reference to write the record (its next call).
 const staleGrace = time.Minute
+
+// maxErrorLen caps the bytes of a handler error kept in a trigger record
+// (a panic's error holds its stack).
+const maxErrorLen = 4096
 
 // maxBackoff caps the delay between two attempts.
 const maxBackoff = time.Hour
@@ -114,7 +119,7 @@ func (l *listener) claim(ctx context.Context, d *delivery) (st claimState, err e
 // that a handler that succeeded as its listener stopped is not run again.
 func (l *listener) run(ctx context.Context, d *delivery) error {
 	hctx, cancel := context.WithDeadline(ctx, d.end)
-	herr := l.h(hctx, d.f)
+	herr := l.call(hctx, d.f)
 	cancel()
 	stopping := ctx.Err() != nil
 	ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
@@ -134,6 +139,18 @@ func (l *listener) run(ctx context.Context, d *delivery) error {
 		return err
 	}
 	return l.fail(ctx, d, herr)
+}
+
+// call runs the handler, turning a panic into an error (ErrHandlerPanic
+// with the panic value and stack) so that it counts as a failed attempt
+// instead of crashing the listener's process.
+func (l *listener) call(ctx context.Context, f Fired) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: %v\n%s", ErrHandlerPanic, p, debug.Stack())
+		}
+	}()
+	return l.h(ctx, f)
 }
 
 // settleTimeout bounds recording a delivery's outcome once its listener
@@ -162,14 +179,18 @@ func (l *listener) complete(ctx context.Context, d *delivery) error {
 // the last one the move to the dead letters.
 func (l *listener) fail(ctx context.Context, d *delivery, herr error) error {
 	last := d.f.Attempt >= l.o.MaxAttempts
+	reason := herr.Error()
+	if len(reason) > maxErrorLen {
+		reason = reason[:maxErrorLen]
+	}
 	err := l.settle(ctx, d, func() []store.Op {
 		if last {
-			return deadOps(d, herr.Error())
+			return deadOps(d, reason)
 		}
 		next := time.Now().Add(backoff(l.o.Backoff, d.f.Attempt))
 		return []store.Op{&store.HDelOp{Key: d.key, Fields: []string{triggerOwner}},
 			&store.HSetOp{Key: d.key, Fields: map[string]string{
-				triggerLease: strconv.FormatInt(next.UnixMilli(), 10), triggerError: herr.Error()}},
+				triggerLease: strconv.FormatInt(next.UnixMilli(), 10), triggerError: reason}},
 			&store.ExpireOp{Key: d.key, TTL: time.Until(next) + d.keep}}
 	})
 	if errors.Is(err, errLeaseLost) {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -121,7 +120,7 @@ func TestListenFiresEachTriggerOnce(t *testing.T) {
 		switch {
 		case onMini(b) && raceOn:
 			n = 500
-		case onMini(b), raceOn && !strings.HasPrefix(t.Name(), "TestListenFiresEachTriggerOnce/memory"):
+		case onMini(b):
 			n = 2000
 		}
 		got := newDeliveries()

@@ -1,0 +1,97 @@
+package repos_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mimeiapify/store"
+	"github.com/mimeiapify/store/repos"
+)
+
+// TestListenHungHandlerLosesItsLease runs a listener whose handler hangs
+// past its lease (a stuck process): another listener gets the trigger as
+// attempt 2 once the lease ends, and the hung handler's late success
+// neither completes the trigger again nor deletes the trigger set anew
+// meanwhile.
+func TestListenHungHandlerLosesItsLease(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b store.Backend) {
+		ctx := context.Background()
+		tr := newTriggers(t, b, "acme", nil)
+		require.NoError(t, tr.Set(ctx, "remind", "chat-1", "v1", repos.WithTTL(50*time.Millisecond)))
+
+		started, release := make(chan time.Time, 1), make(chan struct{})
+		stopHung := startListeners(t, b, 1, func(context.Context, repos.Fired) error {
+			started <- time.Now()
+			<-release // ignores its context, as a stuck process would
+			return nil
+		}, &repos.ListenOptions{Lease: 400 * time.Millisecond, Interval: 10 * time.Millisecond})
+		claimed := <-started
+
+		got := make(chan repos.Fired, 4)
+		stopOther := startListeners(t, b, 1, func(_ context.Context, f repos.Fired) error {
+			got <- f
+			return nil
+		}, &repos.ListenOptions{Interval: 10 * time.Millisecond})
+		var f repos.Fired
+		select {
+		case f = <-got:
+		case <-time.After(20 * time.Second):
+			require.FailNow(t, "the hung delivery was not taken over")
+		}
+		require.GreaterOrEqual(t, time.Since(claimed), 350*time.Millisecond, "taken over before the lease ended")
+		require.Equal(t, 2, f.Attempt)
+		require.Equal(t, "v1", f.Payload)
+
+		require.NoError(t, tr.Set(ctx, "remind", "chat-1", "v2", repos.WithTTL(time.Hour)))
+		close(release)
+		stopHung()
+		stopOther()
+		require.Empty(t, got, "delivered once by the second listener")
+		next, err := tr.Get(ctx, "remind", "chat-1")
+		require.NoError(t, err, "the late success of the hung handler deleted the new trigger")
+		require.Equal(t, "v2", next.Payload)
+	})
+}
+
+// TestListenRecoversHandlerPanic checks that a panicking handler does not
+// crash its listener: the panic counts as a failed attempt, retried, and
+// after the last attempt the dead letter names the panic.
+func TestListenRecoversHandlerPanic(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b store.Backend) {
+		ctx := context.Background()
+		tr := newTriggers(t, b, "acme", nil)
+		require.NoError(t, tr.Set(ctx, "remind", "flaky", "", repos.WithTTL(50*time.Millisecond)))
+		require.NoError(t, tr.Set(ctx, "remind", "broken", "", repos.WithTTL(50*time.Millisecond)))
+		var mu sync.Mutex
+		attempts := map[string][]int{}
+		stop := startListeners(t, b, 1, func(_ context.Context, f repos.Fired) error {
+			mu.Lock()
+			attempts[f.Identifier] = append(attempts[f.Identifier], f.Attempt)
+			mu.Unlock()
+			if f.Identifier == "broken" || f.Attempt == 1 {
+				panic(fmt.Sprintf("boom on %s", f.Identifier))
+			}
+			return nil
+		}, &repos.ListenOptions{MaxAttempts: 2, Backoff: 20 * time.Millisecond, Interval: 10 * time.Millisecond})
+		eventually(t, 10*time.Second, func() bool {
+			dead, err := tr.DeadTriggers(ctx)
+			require.NoError(t, err)
+			_, err = tr.Remaining(ctx, "remind", "flaky")
+			return len(dead) == 1 && errors.Is(err, store.ErrNotFound) && len(attempts["flaky"]) == 2
+		}, "the flaky trigger succeeds on attempt 2 and the broken one gives up")
+		stop()
+		require.Equal(t, map[string][]int{"flaky": {1, 2}, "broken": {1, 2}}, attempts)
+		dead, err := tr.DeadTriggers(ctx)
+		require.NoError(t, err)
+		require.Equal(t, "broken", dead[0].Identifier)
+		require.Contains(t, dead[0].Error, repos.ErrHandlerPanic.Error())
+		require.Contains(t, dead[0].Error, "boom on broken")
+		require.Contains(t, dead[0].Error, "goroutine", "the dead letter keeps the stack")
+	})
+}
