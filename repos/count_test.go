@@ -14,9 +14,10 @@ import (
 type countingBackend struct {
 	store.Backend
 	mu    sync.Mutex
-	calls int
-	scans int
-	keys  map[string]int
+	calls   int
+	scans   int
+	members int // set members returned by SMembers
+	keys    map[string]int
 }
 
 func newCounting(b store.Backend) *countingBackend {
@@ -36,7 +37,7 @@ func (c *countingBackend) note(keys ...string) {
 func (c *countingBackend) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.calls, c.scans, c.keys = 0, 0, map[string]int{}
+	c.calls, c.scans, c.members, c.keys = 0, 0, 0, map[string]int{}
 }
 
 // touched returns the distinct keys touched since the last reset.
@@ -195,7 +196,11 @@ func (c *countingBackend) SRem(ctx context.Context, key string, members ...strin
 
 func (c *countingBackend) SMembers(ctx context.Context, key string) ([]string, error) {
 	c.note(key)
-	return c.Backend.SMembers(ctx, key)
+	m, err := c.Backend.SMembers(ctx, key)
+	c.mu.Lock()
+	c.members += len(m)
+	c.mu.Unlock()
+	return m, err
 }
 
 func (c *countingBackend) SIsMember(ctx context.Context, key, member string) (bool, error) {

@@ -29,7 +29,10 @@ package repos
 //	trigger              trigger              p t:T:{T:trg:I}:trg:A                hash (due time, payload)
 //	identifier triggers  identTriggers        p t:T:{T:trg:I}:trgs                 set of raw actions
 //	trigger due bucket   dueBucket            p triggers:{p triggers}:due:SEC      set of trigger references
-//	due bucket ids       dueBuckets           p triggers:{p triggers}:due          set of SEC (decimal Unix seconds)
+//	seconds of a minute  dueMinute            p triggers:{p triggers}:minute:MIN   set of SEC (decimal Unix seconds)
+//	minutes of an hour   dueHour              p triggers:{p triggers}:hour:HOUR    set of MIN (decimal Unix minutes)
+//	hours of a day       dueDay               p triggers:{p triggers}:day:DAY      set of HOUR (decimal Unix hours)
+//	days with triggers   dueDays              p triggers:{p triggers}:days         set of DAY (decimal Unix days)
 //	dead triggers        deadTriggers         p triggers:{p triggers}:dead         set of trigger references
 //	generic key          generic              p t:T:kv:G                           string
 //
@@ -254,10 +257,32 @@ func (k keyspace) dueBucket(sec int64) string {
 	return k.schedTag() + ":due:" + strconv.FormatInt(sec, 10)
 }
 
-// dueBuckets returns the key of the set of the seconds that have a due
-// bucket: p triggers:{p triggers}:due (set of decimal Unix seconds).
-func (k keyspace) dueBuckets() string {
-	return k.schedTag() + ":due"
+// dueMinute returns the key of the seconds of the Unix minute min that
+// have a due bucket: p triggers:{p triggers}:minute:MIN (set of decimal
+// Unix seconds).
+func (k keyspace) dueMinute(min int64) string {
+	return k.schedTag() + ":minute:" + strconv.FormatInt(min, 10)
+}
+
+// dueHour returns the key of the minutes of the Unix hour hour that have
+// a due bucket: p triggers:{p triggers}:hour:HOUR (set of decimal Unix
+// minutes).
+func (k keyspace) dueHour(hour int64) string {
+	return k.schedTag() + ":hour:" + strconv.FormatInt(hour, 10)
+}
+
+// dueDay returns the key of the hours of the Unix day day (86,400 s
+// spans, UTC) that have a due bucket: p triggers:{p triggers}:day:DAY
+// (set of decimal Unix hours).
+func (k keyspace) dueDay(day int64) string {
+	return k.schedTag() + ":day:" + strconv.FormatInt(day, 10)
+}
+
+// dueDays returns the key of the Unix days that have a due bucket, the
+// root of the schedule: p triggers:{p triggers}:days (set of decimal Unix
+// days).
+func (k keyspace) dueDays() string {
+	return k.schedTag() + ":days"
 }
 
 // deadTriggers returns the key of the references of the triggers that

@@ -55,7 +55,10 @@ func TestKeyShapes(t *testing.T) {
 		k.inflight("acme", "s", "b", "a"):          "app:t:acme:{acme:q:s:b:a}:inflight",
 		k.batchPattern("acme", "s"):                "app:t:acme:{acme:q:s:*",
 		k.dueBucket(1700000000):                    "app:triggers:{app:triggers}:due:1700000000",
-		k.dueBuckets():                             "app:triggers:{app:triggers}:due",
+		k.dueMinute(28333333):                      "app:triggers:{app:triggers}:minute:28333333",
+		k.dueHour(472222):                          "app:triggers:{app:triggers}:hour:472222",
+		k.dueDay(19675):                            "app:triggers:{app:triggers}:day:19675",
+		k.dueDays():                                "app:triggers:{app:triggers}:days",
 		k.deadTriggers():                           "app:triggers:{app:triggers}:dead",
 		k.pending("s"):                             "app:pending:s",
 		k.trigger("acme", "i", "a"):                "app:t:acme:{acme:trg:i}:trg:a",
@@ -95,7 +98,10 @@ func TestUserKeysShareOneSlotPerUser(t *testing.T) {
 	require.NotEqual(t, hashTag(k.user("t", "pk")), hashTag(k.pkTables("t", "x")))
 	require.Equal(t, hashTag(k.batch("t", "s", "b{", "a")), hashTag(k.inflight("t", "s", "b{", "a")))
 	require.NotEqual(t, hashTag(k.batch("t", "s", "b", "a")), hashTag(k.batch("t", "s", "b", "a2")))
-	require.Equal(t, hashTag(k.dueBucket(1)), hashTag(k.dueBuckets()))
+	require.Equal(t, hashTag(k.dueBucket(1)), hashTag(k.dueMinute(1)))
+	require.Equal(t, hashTag(k.dueBucket(1)), hashTag(k.dueHour(1)))
+	require.Equal(t, hashTag(k.dueBucket(1)), hashTag(k.dueDay(1)))
+	require.Equal(t, hashTag(k.dueBucket(1)), hashTag(k.dueDays()))
 	require.Equal(t, hashTag(k.dueBucket(1)), hashTag(k.deadTriggers()))
 }
 

@@ -196,34 +196,50 @@ func (l *listener) poll(ctx context.Context) (int, error) {
 	return worked, nil
 }
 
-// dueRefs returns the references of the buckets whose second has begun,
-// for the listener's tenant, and drops the ids of empty past buckets.
+// dueRefs walks the time index from its root and returns the references
+// of the buckets whose second has begun, for the listener's tenant. It
+// drops the ids of the empty sets whose span has ended.
 func (l *listener) dueRefs(ctx context.Context) ([]ref, error) {
-	ids, err := l.b.SMembers(ctx, l.k.dueBuckets())
+	refs, _, err := l.collect(ctx, l.k.dueDays(), 0, time.Now().Unix(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("repos: trigger listener: %w", err)
+		return refs, fmt.Errorf("repos: trigger listener: %w", err)
 	}
-	now := time.Now().Unix()
-	var refs []ref
-	for _, id := range ids {
-		sec, err := strconv.ParseInt(id, 10, 64)
-		if err != nil || sec > now {
-			continue
-		}
-		members, err := l.b.SMembers(ctx, l.k.dueBucket(sec))
-		if err != nil {
-			return refs, fmt.Errorf("repos: trigger listener: %w", err)
-		}
-		if len(members) == 0 && sec < now {
-			if err := dropBucket(ctx, l.b, l.k, sec); err != nil {
-				return refs, fmt.Errorf("repos: trigger listener: %w", err)
-			}
-		}
+	return refs, nil
+}
+
+// collect reads the set at key, at the given depth of the time index
+// (len(scheduleLevels) for a due bucket), appends to refs the due
+// references below it, and reports whether the set was empty.
+func (l *listener) collect(ctx context.Context, key string, depth int, now int64, refs []ref) ([]ref, bool, error) {
+	members, err := l.b.SMembers(ctx, key)
+	if err != nil {
+		return refs, false, err
+	}
+	if depth == len(scheduleLevels) {
 		for _, m := range members {
 			if r, ok := parseRef(m); ok && (l.tenant == "" || r.tenant == l.tenant) {
 				refs = append(refs, r)
 			}
 		}
+		return refs, len(members) == 0, nil
 	}
-	return refs, nil
+	lv := scheduleLevels[depth]
+	for _, m := range members {
+		id, err := strconv.ParseInt(m, 10, 64)
+		if err != nil || id*lv.width > now {
+			continue // not a span id, or a span not begun
+		}
+		child := lv.child(l.k, id)
+		var empty bool
+		refs, empty, err = l.collect(ctx, child, depth+1, now, refs)
+		if err != nil {
+			return refs, false, err
+		}
+		if empty && (id+1)*lv.width <= now {
+			if err := dropChild(ctx, l.b, child, key, m); err != nil {
+				return refs, false, err
+			}
+		}
+	}
+	return refs, len(members) == 0, nil
 }

@@ -114,6 +114,11 @@ func setMany(t *testing.T, b store.Backend, n int, base, spread time.Duration) {
 	}
 }
 
+// TestListenFiresEachTriggerOnce sets 10,000 triggers due within a few
+// seconds, runs 4 listeners, and checks that each fires exactly once; it
+// logs the delay between due time and delivery. Every backend runs the
+// full 10,000, on real servers too; only miniredis, a single-threaded
+// test double standing in for a server, runs fewer.
 func TestListenFiresEachTriggerOnce(t *testing.T) {
 	forEachBackendNoSync(t, func(t *testing.T, b store.Backend) {
 		n := 10000
@@ -239,4 +244,37 @@ func TestListenInvalidOptions(t *testing.T) {
 	require.ErrorIs(t, tr.Listen(ctx, nil, nil), repos.ErrInvalidOption)
 	require.ErrorIs(t, tr.Listen(ctx, h, &repos.ListenOptions{Lease: -1}), repos.ErrInvalidOption)
 	require.ErrorIs(t, repos.ListenTriggers(ctx, b, &repos.Options{Prefix: "*"}, h, nil), repos.ErrInvalidOption)
+}
+
+// TestListenIdlePollReadsLittle sets 500 triggers spread over the next
+// week and checks that an idle listener's poll costs a few calls reading
+// a few set members, not one per pending trigger or per second that holds
+// one: the time index leads it to the spans that have begun only.
+func TestListenIdlePollReadsLittle(t *testing.T) {
+	forEachBackendNoSync(t, func(t *testing.T, raw store.Backend) {
+		ctx := context.Background()
+		tr := newTriggers(t, raw, "acme", nil)
+		const n = 500
+		week := 7 * 24 * time.Hour
+		for i := range n {
+			ttl := time.Hour + time.Duration(i)*(week-time.Hour)/n
+			require.NoError(t, tr.Set(ctx, "remind", fmt.Sprint("chat-", i), "", repos.WithTTL(ttl)))
+		}
+		b := newCounting(raw)
+		stop := startListeners(t, b, 1, func(context.Context, repos.Fired) error {
+			return errors.New("nothing is due")
+		}, &repos.ListenOptions{Interval: 5 * time.Millisecond, OnError: func(err error) { require.NoError(t, err) }})
+		time.Sleep(200 * time.Millisecond)
+		stop()
+		b.mu.Lock()
+		calls, members := b.calls, b.members
+		b.mu.Unlock()
+		require.Positive(t, calls)
+		t.Logf("%d calls, %d set members read (%d pending triggers over a week)", calls, members, n)
+		// Each poll reads the root (one id per day ahead) and at most
+		// today's hours: no hour ahead has begun.
+		require.LessOrEqual(t, members, calls*(8+24), "a poll reads more than the root and today's hours")
+		keys := b.touched()
+		require.LessOrEqual(t, len(keys), 2, "an idle poll reads only the root and today: %v", keys)
+	})
 }
