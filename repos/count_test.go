@@ -13,7 +13,7 @@ import (
 // keys each touched and how many Scans ran.
 type countingBackend struct {
 	store.Backend
-	mu    sync.Mutex
+	mu      sync.Mutex
 	calls   int
 	scans   int
 	members int // set members returned by SMembers
