@@ -90,8 +90,9 @@ func (tr *Triggers) wrap(op, action, ident string, err error) error {
 // fails with ErrInvalidOption. Replacing a trigger resets its attempts and
 // its due time; a delivery of the old one that is running is not stopped.
 //
-// Cost: 3 calls, in this order so that a record never lacks its schedule
-// entry: 1 Apply adding the reference to its due bucket, 1 Update writing
+// Cost: 2 calls, 3 when replacing, in this order so that a record never
+// lacks its schedule entry: 1 Apply adding the reference to its due
+// bucket and the time index, 1 Update writing
 // the record and ident's index (it reads the old reference and the
 // index's TTL), and, when replacing, 1 SRem of the old reference.
 func (tr *Triggers) Set(ctx context.Context, action, ident, payload string, opts ...CallOption) error {

@@ -27,8 +27,9 @@ type Fired struct {
 
 // Handler handles a due trigger. Its context ends when the listener stops
 // or when the delivery's lease ends, whichever comes first. Returning nil
-// deletes the trigger; an error schedules another attempt after a backoff
-// (see ListenOptions). A handler may run more than once for one trigger
+// deletes the trigger; an error, or a panic (recovered, see
+// ErrHandlerPanic), schedules another attempt after a backoff (see
+// ListenOptions). A handler may run more than once for one trigger
 // (at-least-once delivery), so it should be idempotent.
 type Handler func(ctx context.Context, f Fired) error
 
