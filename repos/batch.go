@@ -19,21 +19,24 @@ type Queue struct {
 // with work without a scan. Create one with NewBatch. It is safe for
 // concurrent use.
 //
-// Worker protocol: for each tenant of PendingTenants, first RemovePending,
-// then drain the tenant's queues (Chunk, process, Trim, until Len is 0).
-// Because Enqueue pushes before it marks the tenant pending, an item
-// pushed before the worker's RemovePending is seen by its drain, and one
-// pushed after marks the tenant again: no item is missed. An Enqueue that
-// fails between its two calls leaves its items unmarked until the
-// tenant's next Enqueue for that service.
+// Workers that must not lose work when they die use leases, on tenants
+// and on items: ClaimTenant takes a pending tenant; the worker then
+// Claims, processes and Acks its items until Claim returns none; if that
+// last Claim reports claims still in flight (Claim.InFlight > 0) it calls
+// MarkPending; then ReleaseTenant. A tenant thus leaves the pending set
+// only while a worker holds it or once its queue is empty: the tenant of a
+// worker that dies is claimed again when its lease ends, and so are the
+// items of its unacknowledged claims. Because Enqueue pushes before it
+// marks the tenant pending, an item pushed while a worker holds the
+// tenant marks it again: no item is left unseen.
 //
-// Workers that must not lose work on a crash use Claim and Ack instead of
-// Chunk and Trim: for each tenant of PendingTenants, RemovePending, then
-// Claim, process and Ack until Claim returns no item; if that last Claim
-// reports claims still in flight (Claim.InFlight > 0), MarkPending, so
-// that the items of a worker that dies are claimed again once its lease
-// ends. A tenant thus leaves the pending set only when its queue is empty
-// and no claim is in flight.
+// Callers who drain by hand use Chunk and Trim: for each tenant of
+// PendingTenants, first RemovePending, then drain the tenant's queues
+// (Chunk, process, Trim, until Len is 0). An item pushed before the
+// RemovePending is seen by the drain, and one pushed after marks the
+// tenant again; but a worker that dies mid-drain leaves the rest of the
+// queue unmarked until the tenant's next Enqueue. An Enqueue that fails
+// between its two calls leaves its items unmarked in the same way.
 type Batch struct {
 	b      store.Backend
 	s      settings
@@ -153,7 +156,9 @@ func (bt *Batch) Len(ctx context.Context, q Queue) (int64, error) {
 }
 
 // PendingTenants returns the tenants marked pending for service by
-// Enqueue, in no particular order. opts may be nil; only its Prefix is
+// Enqueue, in no particular order; tenants leased by ClaimTenant are not
+// listed until they are marked again or their lease ends and another
+// ClaimTenant takes them. opts may be nil; only its Prefix is
 // used. Cost: 1 call.
 func PendingTenants(ctx context.Context, b store.Backend, service string, opts *Options) ([]string, error) {
 	key, err := pendingKey(service, opts)
@@ -168,8 +173,9 @@ func PendingTenants(ctx context.Context, b store.Backend, service string, opts *
 }
 
 // RemovePending unmarks tenant as pending for service, and reports
-// whether it was marked. A worker calls it before draining the tenant's
-// queues (see Batch). opts may be nil; only its Prefix is used. Cost: 1
+// whether it was marked. A worker draining by hand calls it before
+// draining the tenant's queues (see Batch); ClaimTenant does it for
+// workers that use leases. opts may be nil; only its Prefix is used. Cost: 1
 // call.
 func RemovePending(ctx context.Context, b store.Backend, service, tenant string, opts *Options) (bool, error) {
 	if err := checkID("tenant", tenant); err != nil {

@@ -2,6 +2,7 @@ package repos_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -73,9 +74,10 @@ func TestBatchLateAckIsRejected(t *testing.T) {
 }
 
 // TestBatchWorkersLoseNothing runs 16 workers over 4 tenants' queues
-// following the claim protocol, 4 of which stop without acknowledging
-// their first claim after processing it: every item is processed, and only the items of those
-// claims more than once.
+// following the lease protocol, 4 of which die after processing their
+// first claim (no Ack, no ReleaseTenant): every item is processed, only
+// the items of those claims more than once, and in the end no tenant is
+// pending or leased.
 func TestBatchWorkersLoseNothing(t *testing.T) {
 	forEachBackendNoSync(t, func(t *testing.T, b store.Backend) {
 		ctx := context.Background()
@@ -105,6 +107,10 @@ func TestBatchWorkersLoseNothing(t *testing.T) {
 		for range 16 {
 			require.NoError(t, <-errs)
 		}
+		// The dead workers' tenant leases end; one more worker finds their
+		// queues empty and releases them.
+		time.Sleep(tenantLease)
+		require.NoError(t, w.work(ctx, false))
 		dups := 0
 		for i, n := range w.seen {
 			require.NotZero(t, n, "item %d lost", i)
@@ -130,29 +136,28 @@ type claimWorld struct {
 	abandoned map[string]bool
 }
 
-// work runs the worker protocol until every item was processed; a worker
-// that dies processes its first claim, then returns without acknowledging
-// it.
+// tenantLease is how long a worker holds a tenant.
+const tenantLease = 300 * time.Millisecond
+
+// work runs the worker protocol until every item was processed and no
+// tenant is pending; a worker that dies processes its first claim, then
+// returns without acknowledging it or releasing its tenant.
 func (w *claimWorld) work(ctx context.Context, dies bool) error {
 	for {
-		pending, err := repos.PendingTenants(ctx, w.b, "mailer", nil)
-		if err != nil || (len(pending) == 0 && w.done.Load() == int64(len(w.seen))) {
+		l, ok, err := repos.ClaimTenant(ctx, w.b, "mailer", tenantLease, nil)
+		if err != nil || (!ok && w.done.Load() == int64(len(w.seen))) {
 			return err
 		}
-		if len(pending) == 0 {
+		if !ok {
 			time.Sleep(5 * time.Millisecond)
+			continue
 		}
-		for _, tenant := range pending {
-			if removed, err := repos.RemovePending(ctx, w.b, "mailer", tenant, nil); err != nil || !removed {
-				if err != nil {
-					return err
-				}
-				continue
-			}
-			stop, err := w.drain(ctx, tenant, dies)
-			if err != nil || stop {
-				return err
-			}
+		stop, err := w.drain(ctx, l.Tenant, dies)
+		if err != nil || stop {
+			return err
+		}
+		if err := repos.ReleaseTenant(ctx, w.b, l); err != nil && !errors.Is(err, repos.ErrLeaseExpired) {
+			return err
 		}
 	}
 }
@@ -182,8 +187,7 @@ func (w *claimWorld) drain(ctx context.Context, tenant string, dies bool) (stop 
 				w.abandoned[it] = true
 			}
 			w.mu.Unlock()
-			// Dying mid-drain: the tenant must stay visible for the reap.
-			return true, repos.MarkPending(ctx, w.b, "mailer", tenant, nil)
+			return true, nil // no Ack, no MarkPending, no ReleaseTenant
 		}
 		if err := bt.Ack(ctx, mailQueue, c.ID); err != nil {
 			return false, err

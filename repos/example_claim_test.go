@@ -33,3 +33,42 @@ func ExampleBatch_Claim() {
 	// [mail-3] true
 	// [mail-3] <nil>
 }
+
+// ExampleClaimTenant is a worker that must not lose work if it dies: it
+// leases a pending tenant, drains its queue with item leases, and
+// releases the tenant. Had it died, both leases would end and another
+// worker would take the tenant and the unacknowledged items.
+func ExampleClaimTenant() {
+	ctx := context.Background()
+	b := memory.New(nil)
+	defer b.Close()
+	q := repos.Queue{Service: "mailer", Batch: "daily", Action: "send"}
+	acme, _ := repos.NewBatch(b, "acme", nil)
+	_ = acme.EnqueueAll(ctx, q, []string{"mail-1", "mail-2", "mail-3"})
+
+	for {
+		lease, ok, err := repos.ClaimTenant(ctx, b, q.Service, time.Minute, nil)
+		if err != nil || !ok {
+			break // nothing pending
+		}
+		bt, _ := repos.NewBatch(b, lease.Tenant, nil)
+		for {
+			c, err := bt.Claim(ctx, q, 2, 30*time.Second)
+			if err != nil || len(c.Items) == 0 {
+				if c.InFlight > 0 {
+					_ = repos.MarkPending(ctx, b, q.Service, lease.Tenant, nil)
+				}
+				break
+			}
+			fmt.Println(lease.Tenant, c.Items)
+			_ = bt.Ack(ctx, q, c.ID)
+		}
+		_ = repos.ReleaseTenant(ctx, b, lease)
+	}
+	pending, _ := repos.PendingTenants(ctx, b, q.Service, nil)
+	fmt.Println("pending:", pending)
+	// Output:
+	// acme [mail-1 mail-2]
+	// acme [mail-3]
+	// pending: []
+}

@@ -25,7 +25,8 @@ package repos
 //	primary-key index    pkTables             p t:T:{T:pk:K}:tables                set of raw table names
 //	batch queue          batch                p t:T:{T:q:S:B:A}:queue              list
 //	batch claims         inflight             p t:T:{T:q:S:B:A}:inflight           hash claim id -> lease and items
-//	pending tenants      pending              p pending:S                          set of raw tenant ids
+//	pending tenants      pending              p pending:{S}                        set of raw tenant ids
+//	leased tenants       leasedTenants        p pending:{S}:leased                 hash raw tenant id -> lease
 //	trigger              trigger              p t:T:{T:trg:I}:trg:A                hash (due time, payload)
 //	identifier triggers  identTriggers        p t:T:{T:trg:I}:trgs                 set of raw actions
 //	trigger due bucket   dueBucket            p triggers:{p triggers}:due:SEC      set of trigger references
@@ -221,9 +222,16 @@ func (k keyspace) batchPattern(tenant, service string) string {
 }
 
 // pending returns the key of the set of tenants with pending batches for
-// a service: p pending:S (set of raw tenant ids).
+// a service: p pending:{S} (set of raw tenant ids).
 func (k keyspace) pending(service string) string {
-	return k.prefix + "pending:" + enc(service)
+	return k.prefix + "pending:{" + enc(service) + "}"
+}
+
+// leasedTenants returns the key of the tenants of a service that workers
+// hold with ClaimTenant, in the pending set's hash slot: p
+// pending:{S}:leased (hash raw tenant id -> lease end and lease id).
+func (k keyspace) leasedTenants(service string) string {
+	return k.pending(service) + ":leased"
 }
 
 // trgTag returns p "t:" T ":{" T ":trg:" I "}", the start of the keys of

@@ -1,0 +1,132 @@
+package repos
+
+// This file holds tenant leases: a worker takes a pending tenant of a
+// service with ClaimTenant, drains its queues, and gives it up with
+// ReleaseTenant. The pending set and the leases share a hash slot, so each
+// step is one Update over both.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mimeiapify/store"
+)
+
+// TenantLease is a tenant with pending batches that ClaimTenant leased to
+// one worker.
+type TenantLease struct {
+	// Service and Tenant name what was leased.
+	Service, Tenant string
+	// ID names the lease for ReleaseTenant.
+	ID string
+	// Until is when the lease ends, by the worker's clock.
+	Until time.Time
+
+	pending, leased string // keys
+}
+
+// ClaimTenant leases to the caller, for lease (positive), one tenant with
+// pending batches for service: a tenant of the pending set, or one whose
+// previous lease ended without a ReleaseTenant (its worker died). It takes
+// the tenant out of the pending set and records the lease in the same
+// atomic step, so two workers never hold one tenant; ok is false when no
+// tenant is pending. Tenants are taken in random order, so that workers
+// spread over them. opts may be nil; only its Prefix is used.
+//
+// An Enqueue for the tenant while it is leased marks it pending again, so
+// an item pushed during the drain is never left unseen. Leases are by the
+// workers' clocks: keep them in sync. Cost: 1 Update (it reads the pending
+// set and the leases of service).
+func ClaimTenant(ctx context.Context, b store.Backend, service string, lease time.Duration, opts *Options) (l TenantLease, ok bool, err error) {
+	if lease <= 0 {
+		return TenantLease{}, false, fmt.Errorf("%w: claim tenant needs a positive lease, got %v", store.ErrInvalidArgument, lease)
+	}
+	if err := checkID("service", service); err != nil {
+		return TenantLease{}, false, err
+	}
+	st, err := opts.resolve()
+	if err != nil {
+		return TenantLease{}, false, err
+	}
+	pending, leased := st.keys.pending(service), st.keys.leasedTenants(service)
+	id := newClaimID()
+	err = b.Update(ctx, []string{pending, leased}, func(r store.Reader) ([]store.Op, error) {
+		ok = false
+		tenants, err := r.SMembers(ctx, pending)
+		if err != nil {
+			return nil, err
+		}
+		leases, err := r.HGetAll(ctx, leased)
+		if err != nil {
+			return nil, err
+		}
+		now := time.Now()
+		for tenant, v := range leases {
+			if until, _, valid := decodeTenantLease(v); !valid || !until.After(now) {
+				tenants = append(tenants, tenant)
+			}
+		}
+		if len(tenants) == 0 {
+			return nil, nil
+		}
+		ok = true
+		l = TenantLease{Service: service, Tenant: tenants[mrand.IntN(len(tenants))], ID: id,
+			Until: now.Add(lease), pending: pending, leased: leased}
+		return []store.Op{
+			&store.SRemOp{Key: pending, Members: []string{l.Tenant}},
+			&store.HSetOp{Key: leased, Fields: map[string]string{l.Tenant: encodeTenantLease(l.Until, l.ID)}},
+		}, nil
+	})
+	if err != nil {
+		return TenantLease{}, false, fmt.Errorf("repos: claim tenant of %q: %w", clipID(service), err)
+	}
+	return l, ok, nil
+}
+
+// ReleaseTenant ends lease once its worker drained the tenant's queues of
+// the service. If a drain left claims in flight (Claim.InFlight > 0), call
+// MarkPending first, so that their items, if their worker dies, are
+// claimed again. It fails with an error wrapping ErrLeaseExpired when the
+// lease ended and another worker may hold the tenant; that worker's lease
+// is left alone. Cost: 1 Update.
+func ReleaseTenant(ctx context.Context, b store.Backend, lease TenantLease) error {
+	if lease.leased == "" {
+		return fmt.Errorf("%w: release tenant: a lease not made by ClaimTenant", store.ErrInvalidArgument)
+	}
+	err := b.Update(ctx, []string{lease.leased}, func(r store.Reader) ([]store.Op, error) {
+		v, err := r.HGet(ctx, lease.leased, lease.Tenant)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		until, id, _ := decodeTenantLease(v)
+		if id != lease.ID || !until.After(time.Now()) {
+			return nil, fmt.Errorf("%w: tenant lease %q ended at %v", ErrLeaseExpired, clipID(lease.ID), lease.Until)
+		}
+		return []store.Op{&store.HDelOp{Key: lease.leased, Fields: []string{lease.Tenant}}}, nil
+	})
+	if err != nil {
+		return fmt.Errorf("repos: release tenant %q of %q: %w", clipID(lease.Tenant), clipID(lease.Service), err)
+	}
+	return nil
+}
+
+// encodeTenantLease encodes a lease's end (Unix milliseconds) and id.
+func encodeTenantLease(until time.Time, id string) string {
+	return strconv.FormatInt(until.UnixMilli(), 10) + " " + id
+}
+
+// decodeTenantLease reverses encodeTenantLease; ok is false for a
+// malformed value.
+func decodeTenantLease(v string) (until time.Time, id string, ok bool) {
+	head, id, found := strings.Cut(v, " ")
+	ms, err := strconv.ParseInt(head, 10, 64)
+	if !found || err != nil {
+		return time.Time{}, "", false
+	}
+	return time.UnixMilli(ms), id, true
+}

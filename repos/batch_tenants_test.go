@@ -1,0 +1,75 @@
+package repos_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mimeiapify/store"
+	"github.com/mimeiapify/store/repos"
+)
+
+// TestClaimTenantLeases checks the tenant leases: each pending tenant goes
+// to one worker at a time, an Enqueue during a lease marks the tenant
+// again, a lease that ends without a release gives the tenant to the next
+// worker, and the late release of the old lease is refused without
+// touching the new one.
+func TestClaimTenantLeases(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b store.Backend) {
+		ctx := context.Background()
+		for _, tenant := range []string{"acme", "globex"} {
+			require.NoError(t, newBatch(t, b, tenant, nil).Enqueue(ctx, mailQueue, "x"))
+		}
+		first, ok, err := repos.ClaimTenant(ctx, b, "mailer", time.Minute, nil)
+		require.NoError(t, err)
+		require.True(t, ok)
+		second, ok, err := repos.ClaimTenant(ctx, b, "mailer", time.Minute, nil)
+		require.NoError(t, err)
+		require.True(t, ok)
+		require.ElementsMatch(t, []string{"acme", "globex"}, []string{first.Tenant, second.Tenant})
+		require.Equal(t, "mailer", first.Service)
+		_, ok, err = repos.ClaimTenant(ctx, b, "mailer", time.Minute, nil)
+		require.NoError(t, err)
+		require.False(t, ok, "both tenants are held")
+		pending, err := repos.PendingTenants(ctx, b, "mailer", nil)
+		require.NoError(t, err)
+		require.Empty(t, pending)
+
+		require.NoError(t, newBatch(t, b, first.Tenant, nil).Enqueue(ctx, mailQueue, "y"))
+		again, ok, err := repos.ClaimTenant(ctx, b, "mailer", time.Minute, nil)
+		require.NoError(t, err)
+		require.True(t, ok, "an enqueue during the lease marks the tenant again")
+		require.Equal(t, first.Tenant, again.Tenant)
+		require.NoError(t, repos.ReleaseTenant(ctx, b, again))
+		require.NoError(t, repos.ReleaseTenant(ctx, b, second))
+
+		// first's worker dies: its lease ends and the tenant comes back.
+		short, ok, err := repos.ClaimTenant(ctx, b, "mailer", 50*time.Millisecond, nil)
+		require.NoError(t, err)
+		require.False(t, ok, "released tenants are not pending: %+v", short)
+		require.NoError(t, newBatch(t, b, "initech", nil).Enqueue(ctx, mailQueue, "z"))
+		short, ok, err = repos.ClaimTenant(ctx, b, "mailer", 50*time.Millisecond, nil)
+		require.NoError(t, err)
+		require.True(t, ok)
+		time.Sleep(60 * time.Millisecond)
+		next, ok, err := repos.ClaimTenant(ctx, b, "mailer", time.Minute, nil)
+		require.NoError(t, err)
+		require.True(t, ok, "the tenant of a dead worker is claimed again")
+		require.Equal(t, "initech", next.Tenant)
+		require.NotEqual(t, short.ID, next.ID)
+		require.ErrorIs(t, repos.ReleaseTenant(ctx, b, short), repos.ErrLeaseExpired)
+		_, ok, err = repos.ClaimTenant(ctx, b, "mailer", time.Minute, nil)
+		require.NoError(t, err)
+		require.False(t, ok, "the refused release left the new lease alone")
+		require.NoError(t, repos.ReleaseTenant(ctx, b, next))
+		require.ErrorIs(t, repos.ReleaseTenant(ctx, b, next), repos.ErrLeaseExpired, "a lease is released once")
+
+		_, _, err = repos.ClaimTenant(ctx, b, "mailer", 0, nil)
+		require.ErrorIs(t, err, store.ErrInvalidArgument)
+		_, _, err = repos.ClaimTenant(ctx, b, "", time.Minute, nil)
+		require.ErrorIs(t, err, repos.ErrInvalidID)
+		require.ErrorIs(t, repos.ReleaseTenant(ctx, b, repos.TenantLease{Tenant: "acme"}), store.ErrInvalidArgument)
+	})
+}
