@@ -16,11 +16,16 @@ import (
 // TestCostTouchesOnlyTheUsersKeys fills the store with 100,000 unrelated
 // keys (other users of the same tenant and other tenants) and checks that
 // each call costs the documented number of backend calls, never scans,
-// and touches only the user's own keys.
+// and touches only the user's own keys. miniredis, a test double whose
+// every call the real servers also run, gets 10,000.
 func TestCostTouchesOnlyTheUsersKeys(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, raw store.Backend) {
 		ctx := context.Background()
-		keys := make([]string, 100_000)
+		n := 100_000
+		if onMini(raw) {
+			n = 10_000
+		}
+		keys := make([]string, n)
 		for i := range keys {
 			tenant := "acme"
 			if i%2 == 1 {
