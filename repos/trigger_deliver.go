@@ -89,7 +89,8 @@ func (l *listener) claim(ctx context.Context, d *delivery) (st claimState, err e
 		if err != nil {
 			due = d.r.due
 		}
-		if due.After(now) || atoi64(fields[triggerLease]) > now.UnixMilli() {
+		if lease := time.UnixMilli(atoi64(fields[triggerLease])); due.After(now) || lease.After(now) {
+			l.memo.skip(d.r.raw, latest(due, lease))
 			return nil, nil
 		}
 		d.keep = time.Duration(atoi64(fields[triggerKeep])) * time.Millisecond
@@ -241,6 +242,14 @@ func backoff(base time.Duration, n int) time.Duration {
 		d *= 2
 	}
 	return min(d, maxBackoff)
+}
+
+// latest returns the later of a and b.
+func latest(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // atoi64 parses a decimal integer field; a missing or malformed one is 0.

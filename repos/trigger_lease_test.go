@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -93,5 +94,39 @@ func TestListenRecoversHandlerPanic(t *testing.T) {
 		require.Contains(t, dead[0].Error, repos.ErrHandlerPanic.Error())
 		require.Contains(t, dead[0].Error, "boom on broken")
 		require.Contains(t, dead[0].Error, "goroutine", "the dead letter keeps the stack")
+	})
+}
+
+// TestListenLeavesBackingOffTriggersAlone checks that a trigger waiting
+// for its next attempt (or leased to another listener) is not claimed at
+// every poll: after its failed first attempt, 300 ms of polls every 10 ms
+// touch its record at most once more.
+func TestListenLeavesBackingOffTriggersAlone(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, raw store.Backend) {
+		ctx := context.Background()
+		tr := newTriggers(t, raw, "acme", nil)
+		require.NoError(t, tr.Set(ctx, "remind", "chat-1", "", repos.WithTTL(20*time.Millisecond)))
+		b := newCounting(raw)
+		failed := make(chan struct{}, 1)
+		stop := startListeners(t, b, 1, func(context.Context, repos.Fired) error {
+			failed <- struct{}{}
+			return errors.New("try again in an hour")
+		}, &repos.ListenOptions{Backoff: time.Hour, Interval: 10 * time.Millisecond})
+		<-failed
+		time.Sleep(50 * time.Millisecond) // the failure is recorded
+		b.reset()
+		time.Sleep(300 * time.Millisecond)
+		stop()
+		claims := 0
+		b.mu.Lock()
+		for k, n := range b.keys {
+			if strings.Contains(k, "}:trg:") {
+				claims += n
+			}
+		}
+		calls := b.calls
+		b.mu.Unlock()
+		require.LessOrEqual(t, claims, 2, "the record of a backing-off trigger was read %d times in %d calls", claims, calls)
+		require.Positive(t, calls, "the listener kept polling")
 	})
 }

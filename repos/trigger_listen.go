@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	mrand "math/rand/v2"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -94,6 +95,7 @@ type listener struct {
 	id     string
 	h      Handler
 	o      ListenOptions
+	memo   skipMemo
 }
 
 // Listen delivers the due triggers of the repository's tenant to h until
@@ -162,11 +164,13 @@ func (l *listener) report(err error) {
 	}
 }
 
-// poll runs one round: it reads the due buckets, takes up to Batch due
-// references in random order (so that listeners spread over them) and
-// delivers them with up to Concurrency handlers at once. It returns how
-// many references it took.
+// poll runs one round: it reads the due buckets, oldest first, until it
+// has up to collectFactor*Batch due references that its memo does not
+// skip, takes up to Batch of them in random order (so that listeners
+// spread over them) and delivers them with up to Concurrency handlers at
+// once. It returns how many references it took.
 func (l *listener) poll(ctx context.Context) (int, error) {
+	l.memo.prune(time.Now())
 	refs, err := l.dueRefs(ctx)
 	if err != nil || len(refs) == 0 {
 		return 0, err
@@ -197,50 +201,71 @@ func (l *listener) poll(ctx context.Context) (int, error) {
 	return worked, nil
 }
 
-// dueRefs walks the time index from its root and returns the references
-// of the buckets whose second has begun, for the listener's tenant. It
+// collectFactor bounds the references one poll collects, as a multiple
+// of ListenOptions.Batch: enough for listeners to spread over, few enough
+// that a backlog is not read whole at each poll.
+const collectFactor = 4
+
+// dueRefs walks the time index from its root, oldest spans first, and
+// returns up to collectFactor*Batch references of the buckets whose second
+// has begun, for the listener's tenant, that the memo does not skip. It
 // drops the ids of the empty sets whose span has ended.
 func (l *listener) dueRefs(ctx context.Context) ([]ref, error) {
-	refs, _, err := l.collect(ctx, l.k.dueDays(), 0, time.Now().Unix(), nil)
-	if err != nil {
-		return refs, fmt.Errorf("repos: trigger listener: %w", err)
+	w := walk{now: time.Now(), limit: collectFactor * l.o.Batch}
+	if _, err := l.collect(ctx, &w, l.k.dueDays(), 0); err != nil {
+		return w.refs, fmt.Errorf("repos: trigger listener: %w", err)
 	}
-	return refs, nil
+	return w.refs, nil
+}
+
+// walk is the state of one walk of the time index.
+type walk struct {
+	now   time.Time
+	limit int
+	refs  []ref
 }
 
 // collect reads the set at key, at the given depth of the time index
-// (len(scheduleLevels) for a due bucket), appends to refs the due
+// (len(scheduleLevels) for a due bucket), appends to w.refs the due
 // references below it, and reports whether the set was empty.
-func (l *listener) collect(ctx context.Context, key string, depth int, now int64, refs []ref) ([]ref, bool, error) {
+func (l *listener) collect(ctx context.Context, w *walk, key string, depth int) (empty bool, err error) {
 	members, err := l.b.SMembers(ctx, key)
 	if err != nil {
-		return refs, false, err
+		return false, err
 	}
 	if depth == len(scheduleLevels) {
 		for _, m := range members {
-			if r, ok := parseRef(m); ok && (l.tenant == "" || r.tenant == l.tenant) {
-				refs = append(refs, r)
+			r, ok := parseRef(m)
+			if ok && (l.tenant == "" || r.tenant == l.tenant) && !l.memo.skipped(m, w.now) {
+				w.refs = append(w.refs, r)
 			}
 		}
-		return refs, len(members) == 0, nil
+		return len(members) == 0, nil
 	}
 	lv := scheduleLevels[depth]
+	now := w.now.Unix()
+	ids := make([]int64, 0, len(members))
 	for _, m := range members {
 		id, err := strconv.ParseInt(m, 10, 64)
-		if err != nil || id*lv.width > now {
-			continue // not a span id, or a span not begun
+		if err == nil && id*lv.width <= now { // a span id, of a span begun
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if len(w.refs) >= w.limit {
+			break
 		}
 		child := lv.child(l.k, id)
-		var empty bool
-		refs, empty, err = l.collect(ctx, child, depth+1, now, refs)
+		empty, err := l.collect(ctx, w, child, depth+1)
 		if err != nil {
-			return refs, false, err
+			return false, err
 		}
 		if empty && (id+1)*lv.width <= now {
-			if err := dropChild(ctx, l.b, child, key, m); err != nil {
-				return refs, false, err
+			if err := dropChild(ctx, l.b, child, key, strconv.FormatInt(id, 10)); err != nil {
+				return false, err
 			}
 		}
 	}
-	return refs, len(members) == 0, nil
+	return len(members) == 0, nil
 }
