@@ -101,7 +101,10 @@ type listener struct {
 // Listen delivers the due triggers of the repository's tenant to h until
 // ctx is done, then returns nil once every handler it started returned;
 // no goroutine outlives it. It fails at once, wrapping ErrInvalidOption,
-// on bad options. See ListenTriggers for the guarantees.
+// on bad options. See ListenTriggers for the guarantees. The schedule is
+// shared by the application's tenants: Listen reads the due references of
+// all of them and skips the others', so with many tenants run a few
+// ListenTriggers rather than one Listen per tenant.
 func (tr *Triggers) Listen(ctx context.Context, h Handler, opts *ListenOptions) error {
 	return listen(ctx, tr.b, tr.s.keys, tr.tenant, h, opts)
 }
