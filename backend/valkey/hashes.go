@@ -2,6 +2,7 @@ package valkey
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -130,8 +131,11 @@ func (b *Backend) HIncrByFloat(ctx context.Context, key, field string, delta flo
 	if err != nil {
 		return 0, b.fail(ctx, "hincrbyfloat", key, err)
 	}
+	// The server computes in long double: a stored value beyond float64's
+	// range reads as ±Inf (or 0), as strconv.ParseFloat gives it with
+	// ErrRange, like the redis backend.
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return 0, b.fail(ctx, "hincrbyfloat", key, fmt.Errorf("reply %q: %w", s, err))
 	}
 	return f, nil
