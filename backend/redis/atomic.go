@@ -29,6 +29,11 @@ func (b *Backend) encode(op string, ops []store.Op, extra ...string) ([]string, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("redis: %s %q: %w", op, groupKey(ops), err)
 	}
+	return b.encodeChecked(op, ops, checks, extra...)
+}
+
+// encodeChecked is encode for a group that passed store.CheckGroup.
+func (b *Backend) encodeChecked(op string, ops []store.Op, checks store.GroupChecks, extra ...string) ([]string, []any, error) {
 	keys, args, err := luagroup.Encode(ops, checks)
 	if err != nil {
 		return nil, nil, fmt.Errorf("redis: %s %q: %w", op, groupKey(ops), err)
@@ -39,16 +44,29 @@ func (b *Backend) encode(op string, ops []store.Op, extra ...string) ([]string, 
 	return keys, toAny(args), nil
 }
 
-// Apply applies ops as one atomic step: one EVALSHA of luagroup.Script,
-// which checks every type and increment before it writes anything. On a
-// cluster the group's keys must share a hash slot (store.ErrInvalidArgument
+// Apply applies ops as one atomic step in one round trip, the way
+// luagroup.Choose picks: a group that needs no check as MULTI/EXEC
+// (applyMulti), a write and its TTL as an EVALSHA of luagroup.PairScript
+// (applyPair), and any other group as an EVALSHA of luagroup.Script, which
+// checks every type and increment before it writes anything. On a cluster
+// the group's keys must share a hash slot (store.ErrInvalidArgument
 // otherwise, before anything is sent).
 func (b *Backend) Apply(ctx context.Context, ops ...store.Op) error {
 	key := groupKey(ops)
 	if err := b.begin(ctx, "apply", key); err != nil {
 		return err
 	}
-	keys, args, err := b.encode("apply", ops)
+	checks, err := store.CheckGroup(ops)
+	if err != nil {
+		return fmt.Errorf("redis: apply %q: %w", key, err)
+	}
+	switch luagroup.Choose(ops, checks) {
+	case luagroup.RoutePair:
+		return b.applyPair(ctx, key, ops)
+	case luagroup.RouteMulti:
+		return b.applyMulti(ctx, key, ops)
+	}
+	keys, args, err := b.encodeChecked("apply", ops, checks)
 	if err != nil {
 		return err
 	}

@@ -43,7 +43,12 @@
 // millisecond precision; Apply is one EVALSHA of a Lua script
 // (internal/luagroup) that checks every type and increment before it writes,
 // so a failing group writes nothing (EVAL once when the server lacks the
-// script); Update is WATCH, the reads, then MULTI/EVALSHA/EXEC, retried on
+// script). Two common shapes take cheaper routes with the same guarantees:
+// a single write and its TTL (HSetOp then ExpireOp, IncrByOp then ExpireOp
+// NX...) is an EVALSHA of a minimal script whose write is its own check,
+// and a group that needs no check (SetOp, DelOp, ExpireOp, PersistOp, or
+// writes after a DelOp of their key) is sent in MULTI/EXEC, since none of
+// its commands can fail. Update is WATCH, the reads, then MULTI/EVALSHA/EXEC, retried on
 // conflict up to store.MaxUpdateAttempts times (fn may also run again once
 // when the server lost the script; an Update before any Apply sends EVAL).
 // With no keys, Update watches nothing and applies fn's ops as Apply does.

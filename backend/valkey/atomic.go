@@ -12,12 +12,25 @@ import (
 	"github.com/mimeiapify/store/internal/luagroup"
 )
 
-// Apply is store.Atomic.Apply: one EVALSHA of luagroup.Script (EVAL when
-// the server does not have the script yet), which checks the whole group
-// before writing anything. On a cluster the group's keys must share a hash
-// slot (store.ErrInvalidArgument otherwise).
+// Apply is store.Atomic.Apply, in one round trip the way luagroup.Choose
+// picks: a group that needs no check as MULTI/EXEC (applyMulti), a write
+// and its TTL as an EVALSHA of luagroup.PairScript (applyPair), and any
+// other group as an EVALSHA of luagroup.Script, which checks the whole
+// group before writing anything (EVAL when the server does not have a
+// script yet). On a cluster the group's keys must share a hash slot
+// (store.ErrInvalidArgument otherwise).
 func (b *Backend) Apply(ctx context.Context, ops ...store.Op) error {
-	keys, args, err := b.encode("apply", ops)
+	checks, err := store.CheckGroup(ops)
+	if err != nil {
+		return fmt.Errorf("valkey: apply: %w", err)
+	}
+	switch luagroup.Choose(ops, checks) {
+	case luagroup.RoutePair:
+		return b.applyPair(ctx, ops)
+	case luagroup.RouteMulti:
+		return b.applyMulti(ctx, ops)
+	}
+	keys, args, err := b.encodeChecked("apply", ops, checks)
 	if err != nil {
 		return err
 	}
@@ -42,6 +55,11 @@ func (b *Backend) encode(op string, ops []store.Op, extra ...string) (keys, args
 	if err != nil {
 		return nil, nil, fmt.Errorf("valkey: %s: %w", op, err)
 	}
+	return b.encodeChecked(op, ops, checks, extra...)
+}
+
+// encodeChecked is encode for a group that passed store.CheckGroup.
+func (b *Backend) encodeChecked(op string, ops []store.Op, checks store.GroupChecks, extra ...string) (keys, args []string, err error) {
 	keys, args, err = luagroup.Encode(ops, checks)
 	if err != nil {
 		return nil, nil, fmt.Errorf("valkey: %s: %w", op, err)

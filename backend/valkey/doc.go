@@ -45,7 +45,12 @@
 //
 // Apply is one EVALSHA of the luagroup script (EVAL when the server lacks
 // it): it checks every type and increment first and writes nothing when a
-// check fails. Update WATCHes its keys on a dedicated connection, reads
+// check fails. Two common shapes take cheaper routes with the same
+// guarantees: a single write and its TTL (HSetOp then ExpireOp, IncrByOp
+// then ExpireOp NX...) is an EVALSHA of a minimal script whose write is its
+// own check, and a group that needs no check (SetOp, DelOp, ExpireOp,
+// PersistOp, or writes after a DelOp of their key) is sent in MULTI/EXEC,
+// since none of its commands can fail. Update WATCHes its keys on a dedicated connection, reads
 // there, then sends MULTI, EVALSHA, EXEC in one pipeline; a nil EXEC runs
 // fn again, up to store.MaxUpdateAttempts times, then store.ErrConflict.
 // fn may also run again once when the server lost the group script

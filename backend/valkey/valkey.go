@@ -32,7 +32,8 @@ type Backend struct {
 	own       bool
 	cluster   bool
 	scanCount int64
-	group     *valkey.Lua
+	group     *valkey.Lua // luagroup.Script
+	pair      *valkey.Lua // luagroup.PairScript
 	closed    atomic.Bool
 	// scriptReady: the server is believed to hold luagroup.Script, so
 	// Update's transactions name it by SHA1. When false, the next Update
@@ -59,6 +60,7 @@ func New(client valkey.Client, opts *Options) *Backend {
 		cluster:   client.Mode() == valkey.ClientModeCluster,
 		scanCount: count,
 		group:     valkey.NewLuaScript(luagroup.Script),
+		pair:      valkey.NewLuaScript(luagroup.PairScript),
 	}
 }
 

@@ -7,6 +7,10 @@
 // writing anything, then the ops in order, and returns the results of the
 // result-bearing ops. Encode builds KEYS and ARGV, Decode reads the reply.
 //
+// Choose picks a cheaper Route for two common shapes: a single write and
+// its TTL goes as PairScript (EncodePair), whose write is its own check,
+// and a group that needs no check as plain Commands in MULTI/EXEC.
+//
 // # Errors
 //
 // A failed check comes back as a Redis error reply whose text is the one

@@ -1,0 +1,293 @@
+package luagroup_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mimeiapify/store"
+	"github.com/mimeiapify/store/internal/luagroup"
+)
+
+// applyRouted runs ops the way luagroup.Choose routes them, as a backend
+// does, and returns the route taken.
+func applyRouted(ctx context.Context, c *redis.Client, ops ...store.Op) (luagroup.Route, error) {
+	checks, err := store.CheckGroup(ops)
+	if err != nil {
+		return 0, err
+	}
+	route := luagroup.Choose(ops, checks)
+	switch route {
+	case luagroup.RoutePair:
+		key, args, err := luagroup.EncodePair(ops)
+		if err != nil {
+			return route, err
+		}
+		anyArgs := make([]any, len(args))
+		for i, a := range args {
+			anyArgs[i] = a
+		}
+		reply, err := redis.NewScript(luagroup.PairScript).Run(ctx, c, []string{key}, anyArgs...).StringSlice()
+		if err != nil {
+			return route, err
+		}
+		return route, luagroup.Decode(ops, reply)
+	case luagroup.RouteMulti:
+		cmds, err := luagroup.Commands(ops)
+		if err != nil {
+			return route, err
+		}
+		_, err = c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			for _, cmd := range cmds {
+				args := make([]any, len(cmd))
+				for i, a := range cmd {
+					args[i] = a
+				}
+				p.Do(ctx, args...)
+			}
+			return nil
+		})
+		return route, err
+	}
+	return route, apply(ctx, c, ops...)
+}
+
+// routeCase is a group built on a key k (and k+":2"), with the route
+// Choose must give it.
+type routeCase struct {
+	name  string
+	route luagroup.Route
+	ops   func(k string) []store.Op
+}
+
+var routeCases = []routeCase{
+	{"hset+pexpire", luagroup.RoutePair, func(k string) []store.Op {
+		return []store.Op{&store.HSetOp{Key: k, Fields: map[string]string{"b": "2", "a": "1"}}, &store.ExpireOp{Key: k, TTL: time.Minute}}
+	}},
+	{"hset+persist", luagroup.RoutePair, func(k string) []store.Op {
+		return []store.Op{&store.HSetOp{Key: k, Fields: map[string]string{"f": "v"}}, &store.PersistOp{Key: k}}
+	}},
+	{"hset", luagroup.RoutePair, func(k string) []store.Op {
+		return []store.Op{&store.HSetOp{Key: k, Fields: map[string]string{"f": "v"}}}
+	}},
+	{"hdel+pexpire", luagroup.RoutePair, func(k string) []store.Op {
+		return []store.Op{&store.HDelOp{Key: k, Fields: []string{"f", "g"}}, &store.ExpireOp{Key: k, TTL: time.Minute}}
+	}},
+	{"rpush+pexpirenx", luagroup.RoutePair, func(k string) []store.Op {
+		return []store.Op{&store.RPushOp{Key: k, Values: []string{"x", "y"}}, &store.ExpireOp{Key: k, TTL: time.Hour, NX: true}}
+	}},
+	{"lpush", luagroup.RoutePair, func(k string) []store.Op {
+		return []store.Op{&store.LPushOp{Key: k, Values: []string{"x", "y"}}}
+	}},
+	{"sadd+pexpire", luagroup.RoutePair, func(k string) []store.Op {
+		return []store.Op{&store.SAddOp{Key: k, Members: []string{"m", "n"}}, &store.ExpireOp{Key: k, TTL: time.Minute}}
+	}},
+	{"srem+persist", luagroup.RoutePair, func(k string) []store.Op {
+		return []store.Op{&store.SRemOp{Key: k, Members: []string{"m"}}, &store.PersistOp{Key: k}}
+	}},
+	{"incrby+pexpirenx", luagroup.RoutePair, func(k string) []store.Op {
+		return []store.Op{&store.IncrByOp{Key: k, Delta: 3}, &store.ExpireOp{Key: k, TTL: time.Minute, NX: true}}
+	}},
+	{"incrby max", luagroup.RoutePair, func(k string) []store.Op {
+		return []store.Op{&store.IncrByOp{Key: k, Delta: math.MaxInt64}}
+	}},
+	{"incrby min", luagroup.RoutePair, func(k string) []store.Op {
+		return []store.Op{&store.IncrByOp{Key: k, Delta: math.MinInt64}, &store.PersistOp{Key: k}}
+	}},
+	{"hset+pexpire other key", luagroup.RouteScript, func(k string) []store.Op {
+		return []store.Op{&store.HSetOp{Key: k, Fields: map[string]string{"f": "v"}}, &store.ExpireOp{Key: k + ":2", TTL: time.Minute}}
+	}},
+	{"hincrby+pexpire", luagroup.RouteScript, func(k string) []store.Op {
+		return []store.Op{&store.HIncrByOp{Key: k, Field: "f", Delta: 1}, &store.ExpireOp{Key: k, TTL: time.Minute}}
+	}},
+	{"hset+hgetall", luagroup.RouteScript, func(k string) []store.Op {
+		return []store.Op{&store.HSetOp{Key: k, Fields: map[string]string{"f": "v"}}, &store.HGetAllOp{Key: k}}
+	}},
+	{"set+pexpire", luagroup.RouteMulti, func(k string) []store.Op {
+		return []store.Op{&store.SetOp{Key: k, Value: "v"}, &store.ExpireOp{Key: k + ":2", TTL: time.Minute}}
+	}},
+	{"set ttl+del+persist", luagroup.RouteMulti, func(k string) []store.Op {
+		return []store.Op{&store.SetOp{Key: k, Value: "v", TTL: 2*time.Second + 1500*time.Microsecond}, &store.DelOp{Key: k + ":2"}, &store.PersistOp{Key: k + ":2"}}
+	}},
+	{"del+hset+pexpirenx", luagroup.RouteMulti, func(k string) []store.Op {
+		return []store.Op{&store.DelOp{Key: k}, &store.HSetOp{Key: k, Fields: map[string]string{"f": "v", "g": "w"}}, &store.ExpireOp{Key: k, TTL: time.Minute, NX: true}}
+	}},
+	{"del+rpush+lpush+ltrim", luagroup.RouteMulti, func(k string) []store.Op {
+		return []store.Op{&store.DelOp{Key: k}, &store.RPushOp{Key: k, Values: []string{"a", "b", "c"}}, &store.LPushOp{Key: k, Values: []string{"z"}}, &store.LTrimOp{Key: k, Start: 0, Stop: 1}}
+	}},
+	{"set+del+sadd+srem+hdel", luagroup.RouteMulti, func(k string) []store.Op {
+		return []store.Op{&store.SetOp{Key: k, Value: "1"}, &store.DelOp{Key: k}, &store.SAddOp{Key: k, Members: []string{"a", "b"}}, &store.SRemOp{Key: k, Members: []string{"a"}}, &store.DelOp{Key: k + ":2"}, &store.HDelOp{Key: k + ":2", Fields: []string{"f"}}}
+	}},
+	{"del+hset+hgetall", luagroup.RouteScript, func(k string) []store.Op {
+		return []store.Op{&store.DelOp{Key: k}, &store.HSetOp{Key: k, Fields: map[string]string{"f": "v"}}, &store.HGetAllOp{Key: k}}
+	}},
+}
+
+// routeStates are what k and k+":2" hold before a group runs.
+var routeStates = map[string]func(ctx context.Context, c *redis.Client, k string){
+	"missing": func(context.Context, *redis.Client, string) {},
+	"string": func(ctx context.Context, c *redis.Client, k string) {
+		c.Set(ctx, k, "x", 0)
+		c.Set(ctx, k+":2", "y", time.Hour)
+	},
+	"integer": func(ctx context.Context, c *redis.Client, k string) { c.Set(ctx, k, "41", time.Hour) },
+	"max": func(ctx context.Context, c *redis.Client, k string) {
+		c.Set(ctx, k, strconv.FormatInt(math.MaxInt64, 10), 0)
+	},
+	"min": func(ctx context.Context, c *redis.Client, k string) {
+		c.Set(ctx, k, strconv.FormatInt(math.MinInt64, 10), 0)
+	},
+	"hash": func(ctx context.Context, c *redis.Client, k string) {
+		c.HSet(ctx, k, "f", "1", "g", "2")
+		c.PExpire(ctx, k, time.Hour)
+		c.HSet(ctx, k+":2", "f", "1")
+	},
+	"list": func(ctx context.Context, c *redis.Client, k string) { c.RPush(ctx, k, "a") },
+	"set": func(ctx context.Context, c *redis.Client, k string) {
+		c.SAdd(ctx, k, "m")
+		c.PExpire(ctx, k, time.Hour)
+	},
+}
+
+// snapshot describes what key holds: type, content and whether it has a
+// TTL (and roughly how long).
+func snapshot(ctx context.Context, c *redis.Client, key string) string {
+	typ := c.Type(ctx, key).Val()
+	var val any
+	switch typ {
+	case "string":
+		val = c.Get(ctx, key).Val()
+	case "hash":
+		val = c.HGetAll(ctx, key).Val()
+	case "list":
+		val = c.LRange(ctx, key, 0, -1).Val()
+	case "set":
+		m := c.SMembers(ctx, key).Val()
+		slices.Sort(m)
+		val = m
+	}
+	ttl := c.PTTL(ctx, key).Val()
+	if ttl > 0 {
+		ttl = ttl.Round(10 * time.Second)
+	}
+	return fmt.Sprintf("%s %v ttl=%v", typ, val, ttl)
+}
+
+// results lists the Result fields of ops.
+func results(ops []store.Op) []string {
+	var out []string
+	for _, op := range ops {
+		switch o := op.(type) {
+		case *store.IncrByOp:
+			out = append(out, strconv.FormatInt(o.Result, 10))
+		case *store.HIncrByOp:
+			out = append(out, strconv.FormatInt(o.Result, 10))
+		case *store.HGetAllOp:
+			out = append(out, fmt.Sprint(o.Result))
+		}
+	}
+	return out
+}
+
+// TestRoutesMatchScript runs every group on every state twice, once as
+// Script and once the way Choose routes it, and requires the same error
+// text, results and state: the fast routes are all or nothing as Script.
+func TestRoutesMatchScript(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range servers(t) {
+		t.Run(name, func(t *testing.T) {
+			for i, rc := range routeCases {
+				for state, setup := range routeStates {
+					msg := fmt.Sprintf("%s on %s", rc.name, state)
+					ref := fmt.Sprintf("%sref:%d:%s", s.pre, i, state)
+					got := fmt.Sprintf("%sgot:%d:%s", s.pre, i, state)
+					setup(ctx, s.c, ref)
+					setup(ctx, s.c, got)
+					refOps, gotOps := rc.ops(ref), rc.ops(got)
+					refErr := apply(ctx, s.c, refOps...)
+					route, gotErr := applyRouted(ctx, s.c, gotOps...)
+					require.Equal(t, rc.route, route, msg)
+					require.Equal(t, errText(refErr), errText(gotErr), msg)
+					require.Equal(t, results(refOps), results(gotOps), msg)
+					for _, suffix := range []string{"", ":2"} {
+						require.Equal(t, snapshot(ctx, s.c, ref+suffix), snapshot(ctx, s.c, got+suffix), msg+" key"+suffix)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestPairWrongTypeWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range servers(t) {
+		t.Run(name, func(t *testing.T) {
+			k := s.pre + "pair:wrongtype"
+			require.NoError(t, s.c.Set(ctx, k, "x", 0).Err())
+			route, err := applyRouted(ctx, s.c,
+				&store.HSetOp{Key: k, Fields: map[string]string{"f": "v"}},
+				&store.ExpireOp{Key: k, TTL: time.Minute})
+			require.Equal(t, luagroup.RoutePair, route)
+			require.EqualError(t, err, "WRONGTYPE Operation against a key holding the wrong kind of value")
+			require.Equal(t, "x", s.c.Get(ctx, k).Val())
+			require.Equal(t, time.Duration(-1), s.c.PTTL(ctx, k).Val(), "the TTL op did not run")
+		})
+	}
+}
+
+func TestPairSHA1MatchesScriptLoad(t *testing.T) {
+	for name, s := range servers(t) {
+		t.Run(name, func(t *testing.T) {
+			sha, err := s.c.ScriptLoad(context.Background(), luagroup.PairScript).Result()
+			require.NoError(t, err)
+			require.Equal(t, sha, luagroup.PairSHA1)
+		})
+	}
+}
+
+func TestChooseLeavesLargeWritesToScript(t *testing.T) {
+	fields := make(map[string]string, 600)
+	for i := range 600 {
+		fields[strconv.Itoa(i)] = "v"
+	}
+	ops := []store.Op{&store.HSetOp{Key: "k", Fields: fields}, &store.ExpireOp{Key: "k", TTL: time.Minute}}
+	checks, err := store.CheckGroup(ops)
+	require.NoError(t, err)
+	require.Equal(t, luagroup.RouteScript, luagroup.Choose(ops, checks), "unpack would overflow Lua's stack")
+	ops[0] = &store.HSetOp{Key: "k", Fields: map[string]string{"f": "v"}}
+	require.Equal(t, luagroup.RoutePair, luagroup.Choose(ops, checks))
+}
+
+func TestEncodePairAndCommandsRejectOtherShapes(t *testing.T) {
+	_, _, err := luagroup.EncodePair([]store.Op{&store.SetOp{Key: "k", Value: "v"}})
+	require.ErrorIs(t, err, store.ErrInvalidArgument)
+	_, err = luagroup.Commands([]store.Op{&store.IncrByOp{Key: "k", Delta: 1}})
+	require.ErrorIs(t, err, store.ErrInvalidArgument)
+}
+
+func TestLargePairAndMultiGroups(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range servers(t) {
+		t.Run(name, func(t *testing.T) {
+			values := make([]string, 1000)
+			for i := range values {
+				values[i] = strconv.Itoa(i)
+			}
+			k := s.pre + "large"
+			route, err := applyRouted(ctx, s.c, &store.RPushOp{Key: k, Values: values}, &store.ExpireOp{Key: k, TTL: time.Minute})
+			require.NoError(t, err)
+			require.Equal(t, luagroup.RoutePair, route)
+			route, err = applyRouted(ctx, s.c, &store.DelOp{Key: k}, &store.RPushOp{Key: k, Values: append(values, values...)})
+			require.NoError(t, err)
+			require.Equal(t, luagroup.RouteMulti, route)
+			require.EqualValues(t, 2000, s.c.LLen(ctx, k).Val())
+		})
+	}
+}
