@@ -235,7 +235,8 @@ type Atomic interface {
 	Apply(ctx context.Context, ops ...Op) error
 	// Update is an optimistic read-modify-write. It calls fn with a
 	// reader; the ops fn returns are applied as by Apply only if none of
-	// keys changed since fn started reading; otherwise fn runs again
+	// keys changed since fn's first read through r (ops of an fn that
+	// read nothing are applied as they are); otherwise fn runs again
 	// with fresh reads, at most MaxUpdateAttempts times (then
 	// ErrConflict). fn must read only through r (reads of keys not in
 	// keys are not guarded), must not call the backend itself, and may

@@ -20,7 +20,9 @@ type final struct{ err error }
 func (e final) Error() string { return e.err.Error() }
 
 // Update is an optimistic read-modify-write: WATCH keys, fn's reads on
-// the watching connection, then MULTI, EVALSHA of the group, EXEC. It runs
+// the watching connection, then MULTI, EVALSHA of the group, EXEC. On one
+// server the WATCH travels with fn's first read, so an Update of one read
+// costs two round trips. It runs
 // fn again when EXEC finds a watched key changed, at most
 // store.MaxUpdateAttempts times, and then fails with store.ErrConflict;
 // fn also runs again, without counting, when the server lacked the group
@@ -46,11 +48,16 @@ func (b *Backend) Update(ctx context.Context, keys []string, fn func(r store.Rea
 		return err
 	}
 	u := &updater{b: b, keys: keys, fn: fn, slot: hashslot.Of(key)}
+	var watchNow []string // on a cluster, WATCH before fn runs (see reader)
+	if b.cluster {
+		watchNow = keys
+	}
 	for attempts := 0; attempts < store.MaxUpdateAttempts; {
 		if err := b.begin(ctx, "update", key); err != nil {
 			return err
 		}
-		err := b.c.Watch(ctx, func(tx *goredis.Tx) error { return u.attempt(ctx, tx) }, keys...)
+		u.watched = b.cluster
+		err := b.c.Watch(ctx, func(tx *goredis.Tx) error { return u.attempt(ctx, tx) }, watchNow...)
 		var fe final
 		switch {
 		case err == nil:
@@ -79,13 +86,14 @@ type updater struct {
 	fn      func(store.Reader) ([]store.Op, error)
 	slot    uint16 // the hash slot of keys
 	useEval bool   // the server lacked the script: send EVAL
+	watched bool   // the attempt's connection holds the WATCH
 }
 
 // attempt runs fn once inside WATCH and applies its ops in MULTI/EXEC.
 // Errors to return as they are come back as final.
 func (u *updater) attempt(ctx context.Context, tx *goredis.Tx) error {
 	b, key := u.b, u.keys[0]
-	ops, err := u.fn(&reader{b: b, tx: tx, slot: u.slot})
+	ops, err := u.fn(&reader{b: b, tx: tx, u: u, slot: u.slot})
 	if err != nil || len(ops) == 0 {
 		u.unwatch(ctx, tx)
 		if err != nil {
@@ -130,6 +138,9 @@ func (u *updater) attempt(ctx context.Context, tx *goredis.Tx) error {
 // unwatch drops the watch of an attempt that commits nothing, even when
 // ctx is done, so that the connection goes back to the pool clean.
 func (u *updater) unwatch(ctx context.Context, tx *goredis.Tx) {
+	if !u.watched {
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 	defer cancel()
 	_ = tx.Unwatch(ctx).Err()

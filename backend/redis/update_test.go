@@ -2,11 +2,16 @@ package redis_test
 
 import (
 	"context"
+	"errors"
+	"sync/atomic"
 	"testing"
 
+	"github.com/alicebob/miniredis/v2"
+	goredis "github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mimeiapify/store"
+	"github.com/mimeiapify/store/backend/redis"
 )
 
 // TestFirstUpdateRunsOnce: on a server that never saw the group script,
@@ -38,4 +43,95 @@ func TestUpdateWithoutKeys(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "v", v)
 	require.ErrorIs(t, b.Update(ctx, []string{"k"}, nil), store.ErrInvalidArgument)
+}
+
+// roundTrips counts the round trips a go-redis client makes: one per
+// command sent alone, one per pipeline (MULTI/EXEC included).
+type roundTrips struct{ n atomic.Int64 }
+
+func (h *roundTrips) DialHook(next goredis.DialHook) goredis.DialHook { return next }
+
+func (h *roundTrips) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
+	return func(ctx context.Context, cmd goredis.Cmder) error {
+		h.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+
+func (h *roundTrips) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []goredis.Cmder) error {
+		h.n.Add(1)
+		return next(ctx, cmds)
+	}
+}
+
+// TestUpdateRoundTrips: on one server the WATCH travels with the first
+// read, so an Update that reads once and writes costs two round trips,
+// one that reads nothing costs one, and an Update that writes nothing
+// also drops its WATCH.
+func TestUpdateRoundTrips(t *testing.T) {
+	mr := miniredis.RunT(t)
+	client := goredis.NewClient(&goredis.Options{Addr: mr.Addr()})
+	t.Cleanup(func() { _ = client.Close() })
+	hook := &roundTrips{}
+	client.AddHook(hook)
+	b := redis.New(client, nil)
+	ctx := context.Background()
+	require.NoError(t, b.Apply(ctx, &store.HSetOp{Key: "h", Fields: map[string]string{"n": "1"}})) // loads the scripts
+	cases := []struct {
+		name string
+		want int64
+		fn   func(r store.Reader) ([]store.Op, error)
+	}{
+		{"one read, then write", 2, func(r store.Reader) ([]store.Op, error) {
+			m, err := r.HGetAll(ctx, "h")
+			return []store.Op{&store.HSetOp{Key: "h", Fields: map[string]string{"n": m["n"] + "1"}}}, err
+		}},
+		{"two reads, then write", 3, func(r store.Reader) ([]store.Op, error) {
+			_, err := r.HGet(ctx, "h", "n")
+			if err == nil {
+				_, err = r.TTL(ctx, "h")
+			}
+			return []store.Op{&store.HSetOp{Key: "h", Fields: map[string]string{"m": "1"}}}, err
+		}},
+		{"no read", 1, func(store.Reader) ([]store.Op, error) {
+			return []store.Op{&store.HSetOp{Key: "h", Fields: map[string]string{"o": "1"}}}, nil
+		}},
+		{"one read, no write", 2, func(r store.Reader) ([]store.Op, error) {
+			_, err := r.HGetAll(ctx, "h")
+			return nil, err
+		}},
+	}
+	for _, c := range cases {
+		hook.n.Store(0)
+		require.NoError(t, b.Update(ctx, []string{"h"}, c.fn), c.name)
+		require.Equal(t, c.want, hook.n.Load(), c.name)
+	}
+	m, err := b.HGetAll(ctx, "h")
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"n": "11", "m": "1", "o": "1"}, m)
+}
+
+// TestUpdateLazyWatchStillGuards: a write by another client between the
+// first read (which carries the WATCH) and EXEC makes the attempt run
+// again, and the final value counts both writes.
+func TestUpdateLazyWatchStillGuards(t *testing.T) {
+	b, mr := newMini(t)
+	ctx := context.Background()
+	runs := 0
+	require.NoError(t, b.Update(ctx, []string{"n"}, func(r store.Reader) ([]store.Op, error) {
+		runs++
+		v, err := r.Get(ctx, "n")
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		if runs == 1 {
+			require.NoError(t, mr.Set("n", "10")) // another writer, after the WATCH
+		}
+		return []store.Op{&store.SetOp{Key: "n", Value: v + "+1"}}, nil
+	}))
+	require.Equal(t, 2, runs)
+	v, err := mr.Get("n")
+	require.NoError(t, err)
+	require.Equal(t, "10+1", v)
 }

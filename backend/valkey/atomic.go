@@ -120,6 +120,7 @@ type updater struct {
 	fn          func(store.Reader) ([]store.Op, error)
 	useEval     bool // the server lacks the script: send EVAL
 	retryScript bool // the last attempt only lacked the script
+	watched     bool // the connection holds the attempt's WATCH
 }
 
 // attempt watches the keys, runs fn and commits its ops. done is false
@@ -130,10 +131,8 @@ func (u *updater) attempt(ctx context.Context) (done bool, err error) {
 	if err := b.begin(ctx, "update", u.keys); err != nil {
 		return true, err
 	}
-	if err := u.watch(ctx); err != nil {
-		return true, err
-	}
-	ops, err := u.fn(&reader{b: b, conn: u.conn, slot: hashslot.Of(u.keys[0])})
+	u.watched = false
+	ops, err := u.fn(&reader{b: b, conn: watching{u}, slot: hashslot.Of(u.keys[0])})
 	if err != nil || len(ops) == 0 {
 		u.unwatch(ctx)
 		return true, err
@@ -146,9 +145,16 @@ func (u *updater) attempt(ctx context.Context) (done bool, err error) {
 		u.unwatch(ctx)
 		return true, err
 	}
+	if !u.watched && !b.scriptReady.Load() {
+		// fn read nothing, so no WATCH loaded the script: EVAL loads it.
+		u.useEval = true
+	}
 	reply, err := u.commit(ctx, gkeys, args)
 	if err != nil || reply == nil {
 		return err != nil, err
+	}
+	if u.useEval {
+		b.scriptReady.Store(true)
 	}
 	if err := luagroup.Decode(ops, reply); err != nil {
 		return true, fmt.Errorf("valkey: update: %w", err)
@@ -156,31 +162,47 @@ func (u *updater) attempt(ctx context.Context) (done bool, err error) {
 	return true, nil
 }
 
-// watch sends WATCH, with SCRIPT LOAD in the same round trip when the
-// server may lack the group script: an EVALSHA that fails with NOSCRIPT
-// inside EXEC costs a whole attempt, and fn would run again.
-func (u *updater) watch(ctx context.Context) error {
+// watching is the doer of an Update's reads of the watched slot: the
+// first read carries the WATCH, with SCRIPT LOAD when the server may lack
+// the group script (an EVALSHA that fails with NOSCRIPT inside EXEC costs
+// a whole attempt), in one round trip. An Update of one read thus costs
+// two round trips: WATCH and the read, then MULTI, EVALSHA, EXEC.
+type watching struct{ u *updater }
+
+// Do sends cmd on the update's connection, after the WATCH if it is the
+// first; a failed WATCH is returned in place of cmd's result.
+func (w watching) Do(ctx context.Context, cmd valkey.Completed) valkey.ValkeyResult {
+	u := w.u
+	if u.watched {
+		return u.conn.Do(ctx, cmd)
+	}
 	b := u.b
 	cmds := valkey.Commands{b.client.B().Watch().Key(u.keys...).Build()}
 	load := !b.scriptReady.Load()
 	if load {
 		cmds = append(cmds, b.client.B().ScriptLoad().Script(luagroup.Script).Build())
 	}
-	for _, r := range u.conn.DoMulti(ctx, cmds...) {
-		if err := r.Error(); err != nil {
-			u.unwatch(ctx)
-			return b.fail(ctx, "watch", u.keys, err)
+	resps := u.conn.DoMulti(ctx, append(cmds, cmd)...)
+	if resps[0].Error() == nil {
+		u.watched = true
+	}
+	for _, r := range resps[:len(cmds)] {
+		if r.Error() != nil {
+			return r
 		}
 	}
 	if load {
 		b.scriptReady.Store(true)
 	}
-	return nil
+	return resps[len(cmds)]
 }
 
 // unwatch drops the watch of an attempt that commits nothing, even when
 // ctx is done, so that the connection goes back to the pool clean.
 func (u *updater) unwatch(ctx context.Context) {
+	if !u.watched {
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 	defer cancel()
 	_ = u.conn.Do(ctx, u.b.client.B().Unwatch().Build()).Error()

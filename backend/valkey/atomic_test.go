@@ -89,6 +89,9 @@ func TestUpdateGivesUpWithErrConflict(t *testing.T) {
 	runs := 0
 	err := b.Update(ctx, []string{"k"}, func(r store.Reader) ([]store.Op, error) {
 		runs++
+		if _, err := r.Get(ctx, "k"); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
 		require.NoError(t, other.Do(ctx, other.B().Incr().Key("k").Build()).Error())
 		return []store.Op{&store.SetOp{Key: "k", Value: "mine"}}, nil
 	})

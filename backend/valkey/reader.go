@@ -4,20 +4,19 @@ import (
 	"context"
 	"time"
 
-	"github.com/valkey-io/valkey-go"
-
 	"github.com/mimeiapify/store"
 	"github.com/mimeiapify/store/internal/hashslot"
 )
 
 // reader is the store.Reader of one Update: it reads on the dedicated
-// connection that holds the WATCH. On a cluster, a key outside the watched
+// connection that holds the WATCH, which its first read carries (see
+// watching). On a cluster, a key outside the watched
 // hash slot is read on the shared client instead (such reads are not
 // guarded, as the contract says, and the dedicated connection could not
 // route them).
 type reader struct {
 	b    *Backend
-	conn valkey.DedicatedClient
+	conn watching
 	slot uint16
 }
 
