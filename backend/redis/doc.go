@@ -48,8 +48,10 @@
 // NX...) is an EVALSHA of a minimal script whose write is its own check,
 // and a group that needs no check (SetOp, DelOp, ExpireOp, PersistOp, or
 // writes after a DelOp of their key) is sent in MULTI/EXEC, since none of
-// its commands can fail. Update is WATCH, the reads, then MULTI/EVALSHA/EXEC, retried on
-// conflict up to store.MaxUpdateAttempts times (fn may also run again once
+// its commands can fail. Update is WATCH, the reads, then MULTI/EVALSHA/EXEC
+// in one pipeline, retried on conflict up to store.MaxUpdateAttempts times;
+// on one server the WATCH travels with the first read, so an Update of n
+// reads costs n+1 round trips (on a cluster, n+2) (fn may also run again once
 // when the server lost the script; an Update before any Apply sends EVAL).
 // With no keys, Update watches nothing and applies fn's ops as Apply does.
 // Scan uses SCAN MATCH COUNT, never KEYS; on a cluster it walks every

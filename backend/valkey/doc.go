@@ -50,8 +50,10 @@
 // then ExpireOp NX...) is an EVALSHA of a minimal script whose write is its
 // own check, and a group that needs no check (SetOp, DelOp, ExpireOp,
 // PersistOp, or writes after a DelOp of their key) is sent in MULTI/EXEC,
-// since none of its commands can fail. Update WATCHes its keys on a dedicated connection, reads
-// there, then sends MULTI, EVALSHA, EXEC in one pipeline; a nil EXEC runs
+// since none of its commands can fail. Update WATCHes its keys on a
+// dedicated connection, in the round trip of fn's first read, reads there,
+// then sends MULTI, EVALSHA, EXEC in one pipeline (an Update of n reads
+// costs n+1 round trips); a nil EXEC runs
 // fn again, up to store.MaxUpdateAttempts times, then store.ErrConflict.
 // fn may also run again once when the server lost the group script
 // (restart, SCRIPT FLUSH, another cluster node). On a cluster, Update's
