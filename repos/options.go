@@ -24,7 +24,9 @@ type Options struct {
 	// Retention is for Triggers only: how long a trigger's record is kept
 	// after it is due, waiting for a listener (see Triggers.Listen), and
 	// how long a dead trigger stays listed. 0 means DefaultRetention. It
-	// must not be negative.
+	// must not be negative. Give every Triggers of one application (one
+	// Prefix) the same Retention: the schedule entries of one second are
+	// kept for the Retention of the first trigger set in it.
 	Retention time.Duration
 }
 
