@@ -49,6 +49,8 @@ var applyCases = []testCase{
 	{"ApplyEmptiesCollections", testApplyEmptiesCollections},
 	{"ApplyExpireNXSetsOnlyAMissingTTL", testApplyExpireNXSetsOnlyAMissingTTL},
 	{"ApplyIncrWithExpireNXKeepsTheFirstTTL", testApplyIncrWithExpireNXKeepsTheFirstTTL},
+	{"ApplyFailedWriteSkipsItsTTL", testApplyFailedWriteSkipsItsTTL},
+	{"ApplyIncrResultExactWithTTL", testApplyIncrResultExactWithTTL},
 }
 
 // applyAll applies ops and fails the test on an error.
@@ -408,4 +410,61 @@ func testApplyIncrWithExpireNXKeepsTheFirstTTL(t *testing.T, e *env) {
 	e.requireGone(ka)
 	require.EqualValues(t, 1, incr())
 	e.requireTTL(ka, 400*time.Millisecond)
+}
+
+// testApplyFailedWriteSkipsItsTTL: a group of one write and the TTL of
+// its key, the most common shape, fails as a whole when the write fails:
+// the key keeps its value and gets no TTL.
+func testApplyFailedWriteSkipsItsTTL(t *testing.T, e *env) {
+	e.set(ka, "text", 0)
+	e.hset(kb, "f", "v")
+	e.set(kc, "9223372036854775807", 0)
+	ttls := []store.Op{
+		&store.ExpireOp{Key: "", TTL: time.Minute},
+		&store.ExpireOp{Key: "", TTL: time.Minute, NX: true},
+	}
+	cases := []struct {
+		write store.Op
+		want  error
+	}{
+		{&store.HSetOp{Key: ka, Fields: pairsMap("f", "v")}, store.ErrWrongType},
+		{&store.HDelOp{Key: ka, Fields: []string{"f"}}, store.ErrWrongType},
+		{&store.RPushOp{Key: ka, Values: []string{"x"}}, store.ErrWrongType},
+		{&store.LPushOp{Key: ka, Values: []string{"x"}}, store.ErrWrongType},
+		{&store.SAddOp{Key: ka, Members: []string{"m"}}, store.ErrWrongType},
+		{&store.SRemOp{Key: ka, Members: []string{"m"}}, store.ErrWrongType},
+		{&store.HIncrByOp{Key: ka, Field: "f", Delta: 1}, store.ErrWrongType},
+		{&store.IncrByOp{Key: kb, Delta: 1}, store.ErrWrongType},
+		{&store.IncrByOp{Key: ka, Delta: 1}, store.ErrNotInteger},
+		{&store.IncrByOp{Key: kc, Delta: 1}, store.ErrOverflow},
+	}
+	before := e.dumpAll(ka, kb, kc)
+	for _, c := range cases {
+		for _, ttl := range ttls {
+			exp := *ttl.(*store.ExpireOp)
+			exp.Key = c.write.OpKey()
+			err := e.b.Apply(e.ctx, c.write, &exp)
+			require.ErrorIs(t, err, c.want, "%T on %s with %+v", c.write, exp.Key, exp)
+		}
+		err := e.b.Apply(e.ctx, c.write, &store.PersistOp{Key: c.write.OpKey()})
+		require.ErrorIs(t, err, c.want, "%T on %s with a persist", c.write, c.write.OpKey())
+	}
+	e.requireUnchanged(before)
+	e.requireNoExpiry(ka)
+	e.requireNoExpiry(kb)
+	e.requireNoExpiry(kc)
+}
+
+// testApplyIncrResultExactWithTTL: the result of an increment grouped
+// with its key's TTL is exact beyond 2^53 (a script's numbers are
+// doubles), and the TTL is set.
+func testApplyIncrResultExactWithTTL(t *testing.T, e *env) {
+	incr := &store.IncrByOp{Key: ka, Delta: 9223372036854775806}
+	e.applyAll(incr, &store.ExpireOp{Key: ka, TTL: time.Minute, NX: true})
+	require.EqualValues(t, int64(9223372036854775806), incr.Result)
+	incr = &store.IncrByOp{Key: ka, Delta: 1}
+	e.applyAll(incr, &store.ExpireOp{Key: ka, TTL: time.Minute, NX: true})
+	require.EqualValues(t, int64(9223372036854775807), incr.Result)
+	require.Equal(t, "9223372036854775807", e.get(ka))
+	e.requireTTL(ka, time.Minute)
 }

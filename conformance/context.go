@@ -94,6 +94,12 @@ var ctxCalls = []ctxCall{
 	{"Apply", func(ctx context.Context, b store.Backend) error {
 		return b.Apply(ctx, &store.SetOp{Key: cStr, Value: "x"}, &store.HSetOp{Key: cHash, Fields: pairsMap("g", "2")})
 	}},
+	{"ApplyWriteAndTTL", func(ctx context.Context, b store.Backend) error {
+		return b.Apply(ctx, &store.HSetOp{Key: cHash, Fields: pairsMap("g", "2")}, &store.ExpireOp{Key: cHash, TTL: time.Minute})
+	}},
+	{"ApplyUncheckedGroup", func(ctx context.Context, b store.Backend) error {
+		return b.Apply(ctx, &store.SetOp{Key: cStr, Value: "x"}, &store.ExpireOp{Key: cStr, TTL: time.Minute})
+	}},
 	{"Update", func(ctx context.Context, b store.Backend) error {
 		return b.Update(ctx, []string{cStr, cNew}, func(store.Reader) ([]store.Op, error) {
 			return []store.Op{&store.SetOp{Key: cStr, Value: "x"}, &store.SetOp{Key: cNew, Value: "x"}}, nil
