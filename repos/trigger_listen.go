@@ -265,8 +265,10 @@ func (l *listener) collect(ctx context.Context, w *walk, key string, depth int) 
 			return false, err
 		}
 		if empty && (id+1)*lv.width <= now {
+			// Dropping is housekeeping: a failure (a conflict with a
+			// writer, say) leaves the id for the next poll.
 			if err := dropChild(ctx, l.b, child, key, strconv.FormatInt(id, 10)); err != nil {
-				return false, err
+				l.report(fmt.Errorf("repos: trigger listener: %w", err))
 			}
 		}
 	}
