@@ -14,6 +14,10 @@ import (
 	"github.com/mimeiapify/store"
 )
 
+// staleRecheck is how long a listener leaves alone a reference whose
+// record it found missing while that may be a transient state.
+const staleRecheck = time.Second
+
 // staleGrace is how long past its due time a reference whose record is
 // missing or holds another reference stays in its bucket: long enough for
 // the Set that wrote the reference to write the record (its next call).
@@ -58,9 +62,13 @@ func (l *listener) deliver(ctx context.Context, r ref) (bool, error) {
 		return false, nil
 	case claimStale:
 		if time.Since(r.due) < staleGrace {
+			// Completed by another listener that has not yet removed the
+			// reference, or set and not yet written: look again later.
+			l.memo.skip(r.raw, time.Now().Add(staleRecheck))
 			return false, nil
 		}
-		return true, unschedule(ctx, l.b, l.k, r.raw)
+		l.finished.add(r.raw)
+		return true, nil
 	case claimDead:
 		return true, bury(ctx, l.b, l.k, r)
 	}
@@ -158,7 +166,8 @@ func (l *listener) call(ctx context.Context, f Fired) (err error) {
 // is stopping.
 const settleTimeout = 5 * time.Second
 
-// complete deletes d's record and index entry, then its reference.
+// complete deletes d's record and index entry; the poll removes its
+// reference with the others it finished (see refBatch).
 func (l *listener) complete(ctx context.Context, d *delivery) error {
 	index := l.k.identTriggers(d.r.tenant, d.r.ident)
 	err := l.settle(ctx, d, func() []store.Op {
@@ -167,12 +176,10 @@ func (l *listener) complete(ctx context.Context, d *delivery) error {
 	if errors.Is(err, errLeaseLost) {
 		return nil
 	}
-	if err == nil {
-		err = unschedule(ctx, l.b, l.k, d.r.raw)
-	}
 	if err != nil {
 		return fmt.Errorf("repos: trigger complete %q: %w", clip(d.r.raw), err)
 	}
+	l.finished.add(d.r.raw)
 	return nil
 }
 

@@ -89,13 +89,14 @@ func (o *ListenOptions) withDefaults() (ListenOptions, error) {
 
 // listener is one running Listen.
 type listener struct {
-	b      store.Backend
-	k      keyspace
-	tenant string // "" for every tenant
-	id     string
-	h      Handler
-	o      ListenOptions
-	memo   skipMemo
+	b        store.Backend
+	k        keyspace
+	tenant   string // "" for every tenant
+	id       string
+	h        Handler
+	o        ListenOptions
+	memo     skipMemo
+	finished refBatch
 }
 
 // Listen delivers the due triggers of the repository's tenant to h until
@@ -201,7 +202,24 @@ func (l *listener) poll(ctx context.Context) (int, error) {
 		})
 	}
 	wg.Wait()
-	return worked, nil
+	return worked, l.unscheduleFinished(ctx)
+}
+
+// unscheduleFinished removes the references of the triggers the poll
+// finished from the schedule, in one call, even when ctx ended (within
+// settleTimeout). On failure they stay as stale references, which a later
+// claim finds without a record and removes after staleGrace.
+func (l *listener) unscheduleFinished(ctx context.Context) error {
+	refs := l.finished.take()
+	if len(refs) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	defer cancel()
+	if err := unschedule(ctx, l.b, l.k, refs...); err != nil {
+		return fmt.Errorf("repos: trigger listener: remove %d finished references: %w", len(refs), err)
+	}
+	return nil
 }
 
 // collectFactor bounds the references one poll collects, as a multiple

@@ -44,3 +44,29 @@ func (m *skipMemo) prune(now time.Time) {
 		}
 	}
 }
+
+// refBatch collects the references whose triggers one poll finished
+// (completed, or found stale for good), so that the poll removes them
+// from the schedule in one call rather than one call each. Until then a
+// finished reference is stale, which listeners tolerate: its claim finds
+// no record.
+type refBatch struct {
+	mu   sync.Mutex
+	refs []string
+}
+
+// add records a finished reference.
+func (f *refBatch) add(ref string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.refs = append(f.refs, ref)
+}
+
+// take returns the references recorded and forgets them.
+func (f *refBatch) take() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	refs := f.refs
+	f.refs = nil
+	return refs
+}
