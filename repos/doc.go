@@ -41,29 +41,35 @@
 //
 // Delivery: Listen and ListenTriggers poll the index every
 // ListenOptions.Interval (100 ms by default, at once again after a poll
-// that found work), walk down only the spans that have begun, and take
-// the due references in random order so that listeners spread over them.
-// A listener claims a trigger by leasing its record (one Update that
-// checks it is due and not leased), runs the handler, and on success
-// deletes the record and then its reference. A failed attempt (an error
-// or a panic) sets a backoff; a listener that dies leaves a lease that
-// ends; either way another listener takes the trigger again, up to
-// MaxAttempts, then it goes to the dead letters. Triggers due while no
-// listener ran are still in their buckets and fire when one starts.
+// that found work), walk down only the spans that have begun, oldest
+// first, collect at most 4 x Batch due references, and take them in
+// random order so that listeners spread over them. A listener claims a
+// trigger by leasing its record (one Update that checks it is due and not
+// leased), runs the handler, and on success deletes the record; the poll
+// then removes the references it finished in one call. A failed attempt
+// (an error or a panic) sets a backoff; a listener that dies leaves a
+// lease that ends; either way another listener takes the trigger again,
+// up to MaxAttempts, then it goes to the dead letters. A listener
+// remembers the triggers it found leased or backing off and does not
+// claim them again before their time. Triggers due while no listener ran
+// are still in their buckets and fire when one starts.
 //
 // Latency: a trigger fires within Interval of its due time plus the claim
 // when listeners keep up; a burst is delivered at the listeners'
-// throughput (Concurrency handlers each). The CHANGELOG and the tests log
-// measured figures.
+// throughput (Concurrency handlers each). BenchmarkTriggerDelivery
+// measures that throughput beside a raw sorted-set poller, and
+// TestListenFiresEachTriggerOnce logs the delay after the due time of
+// 10,000 triggers; the CHANGELOG has figures.
 //
 // Cost per pending trigger: its record, one member in its identifier's
 // index and one in its due bucket; the index sets are shared by every
 // trigger of a second, minute, hour or day. Set is 2 backend calls (an
 // Apply for the schedule, an Update for the record), 3 when it replaces a
-// trigger; a delivery is 2 Updates and 1 Apply. An idle poll reads the root (one id per day that
-// holds a trigger) and the sets of today, this hour and this minute when
-// they exist: a few calls reading a few dozen members, whatever the
-// number of triggers pending further ahead.
+// trigger; a delivery is 2 Updates plus its share of one Apply per poll
+// (4 round trips on Redis and Valkey). An idle poll reads the root (one
+// id per day that holds a trigger) and the sets of today, this hour and
+// this minute when they exist: a few calls reading a few dozen members,
+// whatever the number of triggers pending further ahead.
 //
 // # Errors
 //
