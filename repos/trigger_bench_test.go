@@ -30,7 +30,7 @@ const benchListeners = 4
 // BenchmarkTriggerDelivery drains a backlog of b.N due triggers with 4
 // listeners (ns/op is the cost of one delivery: claim, handler, complete)
 // on each backend available, and, on a real Redis, beside the raw
-// go-redis baseline: the classic sorted-set poller (ZADD; ZRANGEBYSCORE,
+// go-redis baseline: the classic sorted-set poller (ZADD; ZRANGE BYSCORE,
 // then ZREM to claim), which delivers at most once, keeps no lease and no
 // retry, and serves one queue rather than a tenant-indexed schedule.
 //
@@ -148,8 +148,8 @@ func benchRawZSet(b *testing.B, url string) {
 	for range benchListeners {
 		wg.Go(func() {
 			for delivered.Load() < int64(b.N) {
-				due, err := rdb.ZRangeByScore(ctx, key, &goredis.ZRangeBy{Min: "-inf",
-					Max: strconv.FormatInt(time.Now().UnixMilli(), 10), Count: 256}).Result()
+				due, err := rdb.ZRangeArgs(ctx, goredis.ZRangeArgs{Key: key, ByScore: true, Start: "-inf",
+					Stop: strconv.FormatInt(time.Now().UnixMilli(), 10), Count: 256}).Result()
 				if err != nil {
 					return
 				}
