@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,17 +25,21 @@ import (
 )
 
 // The listener child: a process that listens on the backend its URL
-// names (under a key prefix when set) and whose handler announces each
-// delivery on stdout and then hangs until the process is killed.
+// names (under a key prefix when set) and announces each delivery on
+// stdout. Its handler then hangs until the process is killed, or, in
+// "handle" mode, returns at once; in that mode an interrupt stops the
+// listener gracefully.
 const (
 	listenerChildEnv       = "REPOS_TEST_LISTENER_CHILD_URL"
 	listenerChildPrefixEnv = "REPOS_TEST_LISTENER_CHILD_PREFIX"
+	listenerChildModeEnv   = "REPOS_TEST_LISTENER_CHILD_MODE"
 	childLease             = 700 * time.Millisecond
 )
 
-// runListenerChild is the child's main; it returns only on error.
+// runListenerChild is the child's main.
 func runListenerChild(url, keyPrefix string) int {
-	ctx := context.Background()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
 	b, err := store.Open(ctx, url)
 	if err == nil && keyPrefix != "" {
 		b, err = prefix.New(b, keyPrefix)
@@ -42,13 +48,40 @@ func runListenerChild(url, keyPrefix string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
+	defer b.Close()
+	hang := os.Getenv(listenerChildModeEnv) != "handle"
+	fmt.Println("listening") // os.Stdout is unbuffered
 	err = repos.ListenTriggers(ctx, b, nil, func(_ context.Context, f repos.Fired) error {
-		fmt.Printf("handling %s %d\n", f.Identifier, f.Attempt) // os.Stdout is unbuffered
-		time.Sleep(time.Hour)
+		fmt.Printf("handling %s %d\n", f.Identifier, f.Attempt)
+		if hang {
+			time.Sleep(time.Hour)
+		}
 		return nil
 	}, &repos.ListenOptions{Lease: childLease, Interval: 20 * time.Millisecond})
-	fmt.Fprintln(os.Stderr, "listener returned:", err)
-	return 3
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "listener returned:", err)
+		return 3
+	}
+	return 0
+}
+
+// startChild starts a listener child on c in mode and returns it with a
+// reader of its stdout, past its "listening" line.
+func startChild(t *testing.T, c crashTarget, mode string) (*exec.Cmd, *bufio.Reader, *strings.Builder) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), listenerChildEnv+"="+c.url, listenerChildPrefixEnv+"="+c.keyPrefix,
+		listenerChildModeEnv+"="+mode)
+	stderr := &strings.Builder{}
+	cmd.Stderr = stderr
+	out, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	r := bufio.NewReader(out)
+	line, err := r.ReadString('\n')
+	require.NoError(t, err, "child: %s", stderr)
+	require.Equal(t, "listening\n", line)
+	return cmd, r, stderr
 }
 
 // crashTarget is a backend that a child process can open too.
@@ -122,16 +155,10 @@ func TestListenRedeliversWhenListenerDies(t *testing.T) {
 				require.NoError(t, b.Close())
 			}
 
-			cmd := exec.Command(os.Args[0], "-test.run=^$")
-			cmd.Env = append(os.Environ(), listenerChildEnv+"="+c.url, listenerChildPrefixEnv+"="+c.keyPrefix)
-			var stderr strings.Builder
-			cmd.Stderr = &stderr
-			out, err := cmd.StdoutPipe()
-			require.NoError(t, err)
 			beforeClaim := time.Now() // the child's lease ends at least childLease after this
-			require.NoError(t, cmd.Start())
-			line, err := bufio.NewReader(out).ReadString('\n')
-			require.NoError(t, err, "child: %s", stderr.String())
+			cmd, out, stderr := startChild(t, c, "hang")
+			line, err := out.ReadString('\n')
+			require.NoError(t, err, "child: %s", stderr)
 			require.Equal(t, "handling chat-1 1\n", line)
 			require.NoError(t, cmd.Process.Kill())
 			require.Error(t, cmd.Wait())
@@ -150,6 +177,79 @@ func TestListenRedeliversWhenListenerDies(t *testing.T) {
 			require.Empty(t, next.ch, "delivered once")
 			require.Empty(t, dataKeys(t, b))
 			require.Empty(t, scheduled(t, b))
+		})
+	}
+}
+
+// TestListenAcrossProcesses runs listeners in three processes (two
+// children and this one) on one backend: each of 1,000 triggers is
+// handled exactly once, and every process handles some.
+func TestListenAcrossProcesses(t *testing.T) {
+	for _, c := range crashTargets(t) {
+		if !c.shared {
+			continue // bolt: one process per file
+		}
+		t.Run(c.name, func(t *testing.T) {
+			b := c.open(t)
+			t.Cleanup(func() { c.close(t, b) })
+			var mu sync.Mutex
+			count := map[string]int{}
+			by := map[string]int{}
+			handled := func(who, ident string) {
+				mu.Lock()
+				defer mu.Unlock()
+				count[ident]++
+				by[who]++
+			}
+			distinct := func() int {
+				mu.Lock()
+				defer mu.Unlock()
+				return len(count)
+			}
+			var children []*exec.Cmd
+			var readers sync.WaitGroup
+			for i := range 2 {
+				cmd, out, stderr := startChild(t, c, "handle")
+				children = append(children, cmd)
+				readers.Go(func() {
+					for {
+						line, err := out.ReadString('\n')
+						if err != nil {
+							return
+						}
+						var ident string
+						var attempt int
+						if _, err := fmt.Sscanf(line, "handling %s %d", &ident, &attempt); err != nil {
+							t.Errorf("child %d: unexpected output %q (stderr: %s)", i, line, stderr)
+							return
+						}
+						handled(fmt.Sprint("child-", i), ident)
+					}
+				})
+			}
+			stop := startListeners(t, b, 1, func(_ context.Context, f repos.Fired) error {
+				handled("parent", f.Identifier)
+				return nil
+			}, &repos.ListenOptions{Interval: 20 * time.Millisecond})
+
+			const n = 1000
+			setMany(t, b, n, 300*time.Millisecond, time.Second)
+			eventually(t, 30*time.Second, func() bool { return distinct() == n }, "delivered %d of %d", distinct(), n)
+			time.Sleep(300 * time.Millisecond) // room for a duplicate to show
+			stop()
+			for _, cmd := range children {
+				require.NoError(t, cmd.Process.Signal(os.Interrupt))
+			}
+			readers.Wait()
+			for _, cmd := range children {
+				require.NoError(t, cmd.Wait(), "a child listener stopped badly")
+			}
+			for ident, n := range count {
+				require.Equal(t, 1, n, ident)
+			}
+			t.Logf("1,000 triggers over 3 processes: %v", by)
+			require.Len(t, by, 3, "every process handled some")
+			require.Empty(t, dataKeys(t, b))
 		})
 	}
 }
