@@ -11,9 +11,10 @@ package repos
 //	due:S       the references of the triggers due in second S
 //
 // A listener's poll reads the days, then only the hours of the days that
-// have begun, the minutes of the hours that have begun, the seconds of the minutes that have begun and the
-// buckets of the seconds that have begun: a few small sets, however many
-// triggers are pending further ahead. Empty sets whose span has ended are
+// have begun, the minutes of the hours that have begun, the seconds of
+// the minutes that have begun and the buckets of the seconds that have
+// begun: a few small sets, however many triggers are pending further
+// ahead. Empty sets whose span has ended are
 // dropped from their parent by the listeners (dropChild).
 
 import (
