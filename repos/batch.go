@@ -21,12 +21,14 @@ type Queue struct {
 //
 // Workers that must not lose work when they die use leases, on tenants
 // and on items: ClaimTenant takes a pending tenant; the worker then
-// Claims, processes and Acks its items until Claim returns none; if that
-// last Claim reports claims still in flight (Claim.InFlight > 0) it calls
-// MarkPending; then ReleaseTenant. A tenant thus leaves the pending set
-// only while a worker holds it or once its queue is empty: the tenant of a
-// worker that dies is claimed again when its lease ends, and so are the
-// items of its unacknowledged claims. Because Enqueue pushes before it
+// Claims, processes and Acks its items until Claim returns none; then it
+// calls ReleaseTenant, unless that last Claim reported claims still in
+// flight (Claim.InFlight > 0): then it lets the tenant's lease end, and
+// the tenant comes back to a worker, whose Claim reaps the claims of
+// workers that died. A tenant thus leaves the pending set only while a
+// worker holds it or once its queue is empty and no claim is in flight:
+// the tenant of a worker that dies is claimed again when its lease ends,
+// and so are the items of its unacknowledged claims. Because Enqueue pushes before it
 // marks the tenant pending, an item pushed while a worker holds the
 // tenant marks it again: no item is left unseen.
 //

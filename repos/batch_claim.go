@@ -168,10 +168,10 @@ func (bt *Batch) Ack(ctx context.Context, q Queue, claimID string) error {
 	return nil
 }
 
-// MarkPending marks tenant pending for service, as Enqueue does. A worker
-// calls it when it stops draining a tenant whose queue still has claims
-// in flight (Claim.InFlight > 0), so that their items, if reaped, are
-// seen. opts may be nil; only its Prefix is used. Cost: 1 call.
+// MarkPending marks tenant pending for service, as Enqueue does: a worker
+// that stops a drain early (after RemovePending, or before its queue is
+// empty) calls it so that the rest is seen. opts may be nil; only its
+// Prefix is used. Cost: 1 call.
 func MarkPending(ctx context.Context, b store.Backend, service, tenant string, opts *Options) error {
 	if err := checkID("tenant", tenant); err != nil {
 		return err

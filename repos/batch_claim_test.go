@@ -152,9 +152,12 @@ func (w *claimWorld) work(ctx context.Context, dies bool) error {
 			time.Sleep(5 * time.Millisecond)
 			continue
 		}
-		stop, err := w.drain(ctx, l.Tenant, dies)
+		stop, inFlight, err := w.drain(ctx, l.Tenant, dies)
 		if err != nil || stop {
 			return err
+		}
+		if inFlight {
+			continue // the tenant comes back when its lease ends
 		}
 		if err := repos.ReleaseTenant(ctx, w.b, l); err != nil && !errors.Is(err, repos.ErrLeaseExpired) {
 			return err
@@ -163,22 +166,19 @@ func (w *claimWorld) work(ctx context.Context, dies bool) error {
 }
 
 // drain claims and acknowledges the tenant's items until its queue is
-// empty, then marks it pending again if claims are still in flight.
-func (w *claimWorld) drain(ctx context.Context, tenant string, dies bool) (stop bool, err error) {
+// empty, and reports whether claims were still in flight then.
+func (w *claimWorld) drain(ctx context.Context, tenant string, dies bool) (stop, inFlight bool, err error) {
 	bt, err := repos.NewBatch(w.b, tenant, nil)
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	for {
 		c, err := bt.Claim(ctx, mailQueue, 100, 300*time.Millisecond)
 		if err != nil {
-			return false, err
+			return false, false, err
 		}
 		if len(c.Items) == 0 {
-			if c.InFlight > 0 {
-				return false, repos.MarkPending(ctx, w.b, "mailer", tenant, nil)
-			}
-			return false, nil
+			return false, c.InFlight > 0, nil
 		}
 		w.process(c.Items)
 		if dies {
@@ -187,10 +187,10 @@ func (w *claimWorld) drain(ctx context.Context, tenant string, dies bool) (stop 
 				w.abandoned[it] = true
 			}
 			w.mu.Unlock()
-			return true, nil // no Ack, no MarkPending, no ReleaseTenant
+			return true, false, nil // no Ack, no ReleaseTenant
 		}
 		if err := bt.Ack(ctx, mailQueue, c.ID); err != nil {
-			return false, err
+			return false, false, err
 		}
 	}
 }

@@ -89,9 +89,10 @@ func ClaimTenant(ctx context.Context, b store.Backend, service string, lease tim
 }
 
 // ReleaseTenant ends lease once its worker drained the tenant's queues of
-// the service. If a drain left claims in flight (Claim.InFlight > 0), call
-// MarkPending first, so that their items, if their worker dies, are
-// claimed again. It fails with an error wrapping ErrLeaseExpired when the
+// the service, leaving no claim in flight. When claims are still in
+// flight (Claim.InFlight > 0), let the lease end instead: the tenant then
+// comes back to a worker, which reaps the claims whose worker died. It
+// fails with an error wrapping ErrLeaseExpired when the
 // lease ended and another worker may hold the tenant; that worker's lease
 // is left alone. Cost: 1 Update.
 func ReleaseTenant(ctx context.Context, b store.Backend, lease TenantLease) error {

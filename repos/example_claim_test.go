@@ -36,8 +36,10 @@ func ExampleBatch_Claim() {
 
 // ExampleClaimTenant is a worker that must not lose work if it dies: it
 // leases a pending tenant, drains its queue with item leases, and
-// releases the tenant. Had it died, both leases would end and another
-// worker would take the tenant and the unacknowledged items.
+// releases the tenant, unless claims of other workers are still in
+// flight (then the tenant comes back when its lease ends). Had it died,
+// both leases would end and another worker would take the tenant and the
+// unacknowledged items.
 func ExampleClaimTenant() {
 	ctx := context.Background()
 	b := memory.New(nil)
@@ -52,18 +54,19 @@ func ExampleClaimTenant() {
 			break // nothing pending
 		}
 		bt, _ := repos.NewBatch(b, lease.Tenant, nil)
+		inFlight := false
 		for {
 			c, err := bt.Claim(ctx, q, 2, 30*time.Second)
 			if err != nil || len(c.Items) == 0 {
-				if c.InFlight > 0 {
-					_ = repos.MarkPending(ctx, b, q.Service, lease.Tenant, nil)
-				}
+				inFlight = c.InFlight > 0
 				break
 			}
 			fmt.Println(lease.Tenant, c.Items)
 			_ = bt.Ack(ctx, q, c.ID)
 		}
-		_ = repos.ReleaseTenant(ctx, b, lease)
+		if !inFlight {
+			_ = repos.ReleaseTenant(ctx, b, lease)
+		}
 	}
 	pending, _ := repos.PendingTenants(ctx, b, q.Service, nil)
 	fmt.Println("pending:", pending)
