@@ -11,6 +11,7 @@ import (
 	"github.com/mimeiapify/store"
 	"github.com/mimeiapify/store/internal/hashslot"
 	"github.com/mimeiapify/store/internal/luagroup"
+	"github.com/mimeiapify/store/internal/retry"
 )
 
 // final carries an error out of a WATCH callback to be returned as it is:
@@ -20,7 +21,8 @@ type final struct{ err error }
 func (e final) Error() string { return e.err.Error() }
 
 // Update is an optimistic read-modify-write: WATCH keys, fn's reads on
-// the watching connection, then MULTI, EVALSHA of the group, EXEC. On one
+// the watching connection, then MULTI, EVALSHA of the group, EXEC; after
+// a conflict it waits a short random time (internal/retry). On one
 // server the WATCH travels with fn's first read, so an Update of one read
 // costs two round trips. It runs
 // fn again when EXEC finds a watched key changed, at most
@@ -66,6 +68,9 @@ func (b *Backend) Update(ctx context.Context, keys []string, fn func(r store.Rea
 			return fe.err
 		case errors.Is(err, goredis.TxFailedErr):
 			attempts++
+			if err := retry.AfterConflict(ctx, attempts); err != nil {
+				return fmt.Errorf("redis: update %q: %w", key, err)
+			}
 			continue
 		case !u.useEval && goredis.HasErrorPrefix(err, "NOSCRIPT"):
 			// The server lost the script (restart, SCRIPT FLUSH, another

@@ -10,6 +10,7 @@ import (
 	"github.com/mimeiapify/store"
 	"github.com/mimeiapify/store/internal/hashslot"
 	"github.com/mimeiapify/store/internal/luagroup"
+	"github.com/mimeiapify/store/internal/retry"
 )
 
 // Apply is store.Atomic.Apply, in one round trip the way luagroup.Choose
@@ -107,6 +108,9 @@ func (b *Backend) update(ctx context.Context, c valkey.DedicatedClient, keys []s
 		}
 		if !u.retryScript {
 			attempts++
+			if err := retry.AfterConflict(ctx, attempts); err != nil {
+				return fmt.Errorf("valkey: update %q: %w", keys, err)
+			}
 		}
 	}
 	return fmt.Errorf("valkey: update %q: %w after %d attempts", keys, store.ErrConflict, store.MaxUpdateAttempts)
