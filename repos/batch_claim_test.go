@@ -127,6 +127,46 @@ func TestBatchWorkersLoseNothing(t *testing.T) {
 	})
 }
 
+// TestBatchLeaseWorkersSeeConcurrentEnqueues runs 8 producers enqueueing
+// for 4 tenants while 8 workers follow the lease protocol: an Enqueue
+// racing with a ClaimTenant or a ReleaseTenant never leaves an item
+// unseen, and no item is processed twice.
+func TestBatchLeaseWorkersSeeConcurrentEnqueues(t *testing.T) {
+	forEachBackendNoSync(t, func(t *testing.T, b store.Backend) {
+		ctx := context.Background()
+		const producers, each = 8, 500
+		tenants := []string{"acme", "globex", "initech", "a*"}
+		w := &claimWorld{b: b, seen: make([]int32, producers*each), abandoned: map[string]bool{}}
+		var wg sync.WaitGroup
+		errs := make(chan error, producers+8)
+		for p := range producers {
+			wg.Go(func() {
+				bt, err := repos.NewBatch(b, tenants[p%len(tenants)], nil)
+				for i := 0; err == nil && i < each; i++ {
+					err = bt.Enqueue(ctx, mailQueue, fmt.Sprint(p*each+i))
+				}
+				errs <- err
+			})
+		}
+		for range 8 {
+			wg.Go(func() { errs <- w.work(ctx, false) })
+		}
+		wg.Wait()
+		for range producers + 8 {
+			require.NoError(t, <-errs)
+		}
+		time.Sleep(tenantLease) // leases left to end (claims were in flight) end
+		require.NoError(t, w.work(ctx, false))
+		for i, n := range w.seen {
+			require.EqualValues(t, 1, n, "item %d", i)
+		}
+		left, err := repos.PendingTenants(ctx, b, "mailer", nil)
+		require.NoError(t, err)
+		require.Empty(t, left)
+		require.Empty(t, keysOf(t, b))
+	})
+}
+
 // claimWorld is the shared state of TestBatchWorkersLoseNothing.
 type claimWorld struct {
 	b         store.Backend

@@ -31,17 +31,21 @@ type TenantLease struct {
 }
 
 // ClaimTenant leases to the caller, for lease (positive), one tenant with
-// pending batches for service: a tenant of the pending set, or one whose
-// previous lease ended without a ReleaseTenant (its worker died). It takes
-// the tenant out of the pending set and records the lease in the same
-// atomic step, so two workers never hold one tenant; ok is false when no
-// tenant is pending. Tenants are taken in random order, so that workers
-// spread over them. opts may be nil; only its Prefix is used.
+// pending batches for service: a tenant of the pending set that no live
+// lease holds, or one whose lease ended without a ReleaseTenant (its
+// worker died). It takes the tenant out of the pending set and records the
+// lease in one atomic step; two workers never hold one tenant. ok is false
+// when no tenant is free. Tenants are taken in random order, so that
+// workers spread over them. opts may be nil; only its Prefix is used.
 //
-// An Enqueue for the tenant while it is leased marks it pending again, so
-// an item pushed during the drain is never left unseen. Leases are by the
-// workers' clocks: keep them in sync. Cost: 1 Update (it reads the pending
-// set and the leases of service).
+// An Enqueue for a tenant while it is leased marks it pending again: the
+// worker's drain sees the item, or the tenant is claimed again once it is
+// released, so an item pushed during a drain is never left unseen. Leases
+// are by the workers' clocks: keep them in sync.
+//
+// Cost: 2 calls: a read of the pending set, then 1 Update over the leases
+// of service (it watches the leases, not the pending set, so enqueues do
+// not make claims retry).
 func ClaimTenant(ctx context.Context, b store.Backend, service string, lease time.Duration, opts *Options) (l TenantLease, ok bool, err error) {
 	if lease <= 0 {
 		return TenantLease{}, false, fmt.Errorf("%w: claim tenant needs a positive lease, got %v", store.ErrInvalidArgument, lease)
@@ -54,28 +58,34 @@ func ClaimTenant(ctx context.Context, b store.Backend, service string, lease tim
 		return TenantLease{}, false, err
 	}
 	pending, leased := st.keys.pending(service), st.keys.leasedTenants(service)
+	marked, err := b.SMembers(ctx, pending)
+	if err != nil {
+		return TenantLease{}, false, fmt.Errorf("repos: claim tenant of %q: %w", clipID(service), err)
+	}
 	id := newClaimID()
-	err = b.Update(ctx, []string{pending, leased}, func(r store.Reader) ([]store.Op, error) {
+	err = b.Update(ctx, []string{leased}, func(r store.Reader) ([]store.Op, error) {
 		ok = false
-		tenants, err := r.SMembers(ctx, pending)
-		if err != nil {
-			return nil, err
-		}
 		leases, err := r.HGetAll(ctx, leased)
 		if err != nil {
 			return nil, err
 		}
 		now := time.Now()
-		for tenant, v := range leases {
-			if until, _, valid := decodeTenantLease(v); !valid || !until.After(now) {
-				tenants = append(tenants, tenant)
+		free := make([]string, 0, len(marked)+len(leases))
+		for _, tenant := range marked {
+			if _, held := leases[tenant]; !held {
+				free = append(free, tenant)
 			}
 		}
-		if len(tenants) == 0 {
+		for tenant, v := range leases {
+			if until, _, valid := decodeTenantLease(v); !valid || !until.After(now) {
+				free = append(free, tenant) // its worker died
+			}
+		}
+		if len(free) == 0 {
 			return nil, nil
 		}
 		ok = true
-		l = TenantLease{Service: service, Tenant: tenants[mrand.IntN(len(tenants))], ID: id,
+		l = TenantLease{Service: service, Tenant: free[mrand.IntN(len(free))], ID: id,
 			Until: now.Add(lease), pending: pending, leased: leased}
 		return []store.Op{
 			&store.SRemOp{Key: pending, Members: []string{l.Tenant}},

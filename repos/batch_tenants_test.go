@@ -13,9 +13,9 @@ import (
 
 // TestClaimTenantLeases checks the tenant leases: each pending tenant goes
 // to one worker at a time, an Enqueue during a lease marks the tenant
-// again, a lease that ends without a release gives the tenant to the next
-// worker, and the late release of the old lease is refused without
-// touching the new one.
+// again (claimed once the lease is released), a lease that ends without a
+// release gives the tenant to the next worker, and the late release of
+// the old lease is refused without touching the new one.
 func TestClaimTenantLeases(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b store.Backend) {
 		ctx := context.Background()
@@ -38,9 +38,16 @@ func TestClaimTenantLeases(t *testing.T) {
 		require.Empty(t, pending)
 
 		require.NoError(t, newBatch(t, b, first.Tenant, nil).Enqueue(ctx, mailQueue, "y"))
+		pending, err = repos.PendingTenants(ctx, b, "mailer", nil)
+		require.NoError(t, err)
+		require.Equal(t, []string{first.Tenant}, pending, "an enqueue during the lease marks the tenant again")
+		_, ok, err = repos.ClaimTenant(ctx, b, "mailer", time.Minute, nil)
+		require.NoError(t, err)
+		require.False(t, ok, "a tenant marked again is not handed out while its lease lives")
+		require.NoError(t, repos.ReleaseTenant(ctx, b, first))
 		again, ok, err := repos.ClaimTenant(ctx, b, "mailer", time.Minute, nil)
 		require.NoError(t, err)
-		require.True(t, ok, "an enqueue during the lease marks the tenant again")
+		require.True(t, ok, "released, the tenant marked again is claimed again")
 		require.Equal(t, first.Tenant, again.Tenant)
 		require.NoError(t, repos.ReleaseTenant(ctx, b, again))
 		require.NoError(t, repos.ReleaseTenant(ctx, b, second))
