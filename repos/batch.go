@@ -28,9 +28,10 @@ type Queue struct {
 // workers that died. A tenant thus leaves the pending set only while a
 // worker holds it or once its queue is empty and no claim is in flight:
 // the tenant of a worker that dies is claimed again when its lease ends,
-// and so are the items of its unacknowledged claims. Because Enqueue pushes before it
-// marks the tenant pending, an item pushed while a worker holds the
-// tenant marks it again: no item is left unseen.
+// and so are the items of its unacknowledged claims. No two workers hold
+// one tenant. Because Enqueue pushes before it marks the tenant pending,
+// an item pushed while a worker holds the tenant is seen by its drain or
+// marks the tenant again, claimed once released: no item is left unseen.
 //
 // Callers who drain by hand use Chunk and Trim: for each tenant of
 // PendingTenants, first RemovePending, then drain the tenant's queues
