@@ -17,6 +17,7 @@ var updateCases = []testCase{
 	{"UpdateReadsAndApplies", testUpdateReadsAndApplies},
 	{"UpdateFnErrorReturnedAsIs", testUpdateFnErrorReturnedAsIs},
 	{"UpdateWithoutOpsWritesNothing", testUpdateWithoutOpsWritesNothing},
+	{"UpdateWithoutReadsApplies", testUpdateWithoutReadsApplies},
 	{"UpdateRunsAgainOnConflict", testUpdateRunsAgainOnConflict},
 	{"UpdateGivesUpWithErrConflict", testUpdateGivesUpWithErrConflict},
 	{"UpdateReaderAnswersAsBackend", testUpdateReaderAnswersAsBackend},
@@ -84,6 +85,22 @@ func testUpdateWithoutOpsWritesNothing(t *testing.T, e *env) {
 	}
 	e.requireUnchanged(before)
 	e.requireTTL(ka, hour)
+}
+
+// testUpdateWithoutReadsApplies: an fn that reads nothing has its ops
+// applied as Apply would, once, and they can be followed by an Update that
+// reads what they wrote.
+func testUpdateWithoutReadsApplies(t *testing.T, e *env) {
+	var calls atomic.Int64
+	require.NoError(t, e.b.Update(e.ctx, []string{ka, kb}, func(store.Reader) ([]store.Op, error) {
+		calls.Add(1)
+		return []store.Op{&store.SetOp{Key: ka, Value: "41"}, &store.HSetOp{Key: kb, Fields: pairsMap("f", "v")}}, nil
+	}))
+	require.EqualValues(t, 1, calls.Load())
+	require.Equal(t, "41", e.get(ka))
+	require.Equal(t, map[string]string{"f": "v"}, e.hgetAll(kb))
+	require.NoError(t, e.b.Update(e.ctx, []string{ka}, incrementOnce(ka, &calls)))
+	require.Equal(t, "42", e.get(ka))
 }
 
 // writeDuring runs write on another goroutine while an Update function
