@@ -217,6 +217,12 @@ type Sets interface {
 	SIsMember(ctx context.Context, key, member string) (bool, error)
 	// SCard returns the number of members; 0 for a missing key.
 	SCard(ctx context.Context, key string) (int64, error)
+	// SRandMember returns up to count (positive) distinct members picked
+	// at random, not necessarily uniformly, in no particular order: all of
+	// them when the set has count or fewer; none for a missing key. It is
+	// Redis' SRANDMEMBER with a positive count: it reads count members,
+	// not the whole set.
+	SRandMember(ctx context.Context, key string, count int) ([]string, error)
 }
 
 // Atomic are the operations that change several things as one step.

@@ -21,6 +21,8 @@ var setCases = []testCase{
 	{"SMembersMissingKey", testSMembersMissingKey},
 	{"SIsMember", testSIsMember},
 	{"SCard", testSCard},
+	{"SRandMemberDistinctSubset", testSRandMemberDistinctSubset},
+	{"SRandMemberBadCount", testSRandMemberBadCount},
 	{"BinaryMembers", testSetBinaryMembers},
 	{"LargeMember", testSetLargeMember},
 	{"WrongType", testSetWrongType},
@@ -112,6 +114,48 @@ func testSCard(t *testing.T, e *env) {
 	}
 }
 
+// testSRandMemberDistinctSubset: up to count distinct members of the set,
+// all of them when count covers the set, none for a missing key, and not
+// always the same ones.
+func testSRandMemberDistinctSubset(t *testing.T, e *env) {
+	var all []string
+	for i := range 20 {
+		all = append(all, "m"+strconv.Itoa(i))
+	}
+	e.sadd("s", all...)
+	seen := map[string]bool{}
+	for range 50 {
+		got, err := e.b.SRandMember(e.ctx, "s", 3)
+		require.NoError(t, err)
+		require.Len(t, got, 3)
+		require.Len(t, sorted(got...), 3)
+		for _, m := range got {
+			require.Contains(t, all, m)
+			seen[m] = true
+		}
+		require.Equal(t, 3, len(map[string]bool{got[0]: true, got[1]: true, got[2]: true}), "distinct: %v", got)
+	}
+	require.Greater(t, len(seen), 3, "50 picks of 3 among 20 always gave the same members")
+	for _, count := range []int{20, 21, 1000} {
+		got, err := e.b.SRandMember(e.ctx, "s", count)
+		require.NoError(t, err)
+		require.Equal(t, sorted(all...), sorted(got...), "count %d", count)
+	}
+	got, err := e.b.SRandMember(e.ctx, "missing", 5)
+	require.NoError(t, err)
+	require.Empty(t, got)
+}
+
+// testSRandMemberBadCount: a count below 1 is an invalid argument (Redis
+// would return nothing for 0 and repeat members for a negative count).
+func testSRandMemberBadCount(t *testing.T, e *env) {
+	e.sadd("s", "a")
+	for _, count := range []int{0, -1} {
+		_, err := e.b.SRandMember(e.ctx, "s", count)
+		require.ErrorIs(t, err, store.ErrInvalidArgument, "count %d", count)
+	}
+}
+
 func testSetBinaryMembers(t *testing.T, e *env) {
 	members := []string{"", binaryValue, "\x00", "\x00\x00", "\xff", "café", "cafe\u0301", "*?[]\\"}
 	e.sadd("s", members...)
@@ -144,5 +188,6 @@ func testSetWrongType(t *testing.T, e *env) {
 		{"SMembers", func(e *env, k string) error { _, err := e.b.SMembers(e.ctx, k); return err }},
 		{"SIsMember", func(e *env, k string) error { _, err := e.b.SIsMember(e.ctx, k, "m"); return err }},
 		{"SCard", func(e *env, k string) error { _, err := e.b.SCard(e.ctx, k); return err }},
+		{"SRandMember", func(e *env, k string) error { _, err := e.b.SRandMember(e.ctx, k, 1); return err }},
 	})
 }

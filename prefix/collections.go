@@ -103,3 +103,8 @@ func (b *Backend) SIsMember(ctx context.Context, key, member string) (bool, erro
 func (b *Backend) SCard(ctx context.Context, key string) (int64, error) {
 	return b.inner.SCard(ctx, b.key(key))
 }
+
+// SRandMember is store.Sets.SRandMember under the prefix.
+func (b *Backend) SRandMember(ctx context.Context, key string, count int) ([]string, error) {
+	return b.inner.SRandMember(ctx, b.key(key), count)
+}

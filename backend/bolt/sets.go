@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"context"
+	"math/rand/v2"
 	"fmt"
 
 	"github.com/mimeiapify/store"
@@ -66,6 +67,51 @@ func (b *Backend) SCard(ctx context.Context, key string) (int64, error) {
 		return err
 	})
 	return n, err
+}
+
+// SRandMember returns up to count distinct members, read from a random
+// position of the set's bucket on (the cursor steps there: no network to
+// save, and keys cluster too much for a random seek).
+func (b *Backend) SRandMember(ctx context.Context, key string, count int) ([]string, error) {
+	if count < 1 {
+		return nil, fmt.Errorf("bolt: srandmember %q: %w: count %d must be positive", key, store.ErrInvalidArgument, count)
+	}
+	var out []string
+	err := b.view(ctx, "srandmember", key, func(t *txn) (err error) {
+		out, err = t.srandmember(key, count)
+		return err
+	})
+	return out, err
+}
+
+// srandmember reads up to count members from a random position of the
+// set's bucket, wrapping around once.
+func (t *txn) srandmember(key string, count int) ([]string, error) {
+	m, ok, err := t.typed("srandmember", key, store.TypeSet)
+	if err != nil || !ok {
+		return []string{}, err
+	}
+	want := int(min(int64(count), m.n))
+	out := make([]string, 0, want)
+	c := t.collB(key).Cursor()
+	k, v := c.First()
+	for skip := rand.Int64N(max(m.n, 1)); skip > 0 && k != nil; skip-- {
+		k, v = c.Next() // cursor steps only: nothing is decoded
+	}
+	for wrapped := false; len(out) < want; {
+		if k == nil {
+			if wrapped {
+				break
+			}
+			wrapped = true
+			k, v = c.First()
+			continue
+		}
+		mem, _ := decodeEntry(k, v)
+		out = append(out, mem)
+		k, v = c.Next()
+	}
+	return out, nil
 }
 
 // smembers reads a whole set.

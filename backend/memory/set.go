@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/mimeiapify/store"
 )
@@ -69,6 +70,22 @@ func (b *Backend) SCard(ctx context.Context, key string) (int64, error) {
 	return n, wrap("scard", key, err)
 }
 
+// SRandMember is store.Sets.SRandMember: up to count distinct members,
+// from where Go's randomised map iteration starts.
+func (b *Backend) SRandMember(ctx context.Context, key string, count int) ([]string, error) {
+	if err := b.check(ctx, "srandmember", key); err != nil {
+		return nil, err
+	}
+	if count < 1 {
+		return nil, fmt.Errorf("memory: srandmember %q: %w: count %d must be at least 1", key, store.ErrInvalidArgument, count)
+	}
+	var c clock
+	s := b.rlock(key)
+	out, err := s.srandmember(key, count, &c)
+	s.runlock(key, &c)
+	return out, wrap("srandmember", key, err)
+}
+
 // sadd adds members to the set at key and returns how many were new.
 func (s *shard) sadd(key string, members []string, c *clock) (int64, error) {
 	e, err := s.create(key, store.TypeSet, c)
@@ -117,6 +134,25 @@ func (s *shard) smembers(key string, c *clock) ([]string, error) {
 	}
 	out := make([]string, 0, len(e.set))
 	for m := range e.set {
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// srandmember returns up to count members of the set at key.
+func (s *shard) srandmember(key string, count int, c *clock) ([]string, error) {
+	e, err := s.liveOf(key, store.TypeSet, c)
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		return []string{}, nil
+	}
+	out := make([]string, 0, min(count, len(e.set)))
+	for m := range e.set {
+		if len(out) == count {
+			break
+		}
 		out = append(out, m)
 	}
 	return out, nil

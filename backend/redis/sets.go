@@ -67,3 +67,18 @@ func (b *Backend) SCard(ctx context.Context, key string) (int64, error) {
 	}
 	return n, nil
 }
+
+// SRandMember returns up to count distinct members (SRANDMEMBER key count).
+func (b *Backend) SRandMember(ctx context.Context, key string, count int) ([]string, error) {
+	if err := b.begin(ctx, "srandmember", key); err != nil {
+		return nil, err
+	}
+	if count < 1 {
+		return nil, invalid("srandmember", key, "count must be at least 1")
+	}
+	ms, err := b.c.SRandMemberN(ctx, key, int64(count)).Result()
+	if err != nil {
+		return nil, b.fail(ctx, "srandmember", key, err)
+	}
+	return ms, nil
+}

@@ -1,6 +1,11 @@
 package valkey
 
-import "context"
+import (
+	"context"
+	"fmt"
+
+	"github.com/mimeiapify/store"
+)
 
 // SAdd is store.Sets.SAdd: SADD.
 func (b *Backend) SAdd(ctx context.Context, key string, members ...string) (int64, error) {
@@ -32,4 +37,12 @@ func (b *Backend) SIsMember(ctx context.Context, key, member string) (bool, erro
 // SCard is store.Sets.SCard: SCARD.
 func (b *Backend) SCard(ctx context.Context, key string) (int64, error) {
 	return b.int(ctx, "scard", key, b.client.B().Scard().Key(key).Build())
+}
+
+// SRandMember is store.Sets.SRandMember (SRANDMEMBER key count).
+func (b *Backend) SRandMember(ctx context.Context, key string, count int) ([]string, error) {
+	if count < 1 {
+		return nil, fmt.Errorf("valkey: srandmember %q: %w: count %d must be at least 1", key, store.ErrInvalidArgument, count)
+	}
+	return b.strs(ctx, b.client, "srandmember", key, b.client.B().Srandmember().Key(key).Count(int64(count)).Build())
 }
