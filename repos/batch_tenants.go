@@ -43,9 +43,10 @@ type TenantLease struct {
 // released, so an item pushed during a drain is never left unseen. Leases
 // are by the workers' clocks: keep them in sync.
 //
-// Cost: 2 calls: a read of the pending set, then 1 Update over the leases
-// of service (it watches the leases, not the pending set, so enqueues do
-// not make claims retry).
+// Cost: 2 calls: a read of up to 64 random members of the pending set
+// (not the whole set), then 1 Update over the leases of service (it
+// watches the leases, not the pending set, so enqueues do not make claims
+// retry).
 func ClaimTenant(ctx context.Context, b store.Backend, service string, lease time.Duration, opts *Options) (l TenantLease, ok bool, err error) {
 	if lease <= 0 {
 		return TenantLease{}, false, fmt.Errorf("%w: claim tenant needs a positive lease, got %v", store.ErrInvalidArgument, lease)
@@ -58,7 +59,7 @@ func ClaimTenant(ctx context.Context, b store.Backend, service string, lease tim
 		return TenantLease{}, false, err
 	}
 	pending, leased := st.keys.pending(service), st.keys.leasedTenants(service)
-	marked, err := b.SMembers(ctx, pending)
+	marked, err := b.SRandMember(ctx, pending, tenantSample)
 	if err != nil {
 		return TenantLease{}, false, fmt.Errorf("repos: claim tenant of %q: %w", clipID(service), err)
 	}
@@ -97,6 +98,11 @@ func ClaimTenant(ctx context.Context, b store.Backend, service string, lease tim
 	}
 	return l, ok, nil
 }
+
+// tenantSample is how many pending tenants ClaimTenant reads to pick
+// one: enough that a few workers holding tenants rarely leave it none
+// free while others are pending.
+const tenantSample = 64
 
 // ReleaseTenant ends lease once its worker drained the tenant's queues of
 // the service, leaving no claim in flight. When claims are still in

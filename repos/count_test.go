@@ -208,6 +208,11 @@ func (c *countingBackend) SIsMember(ctx context.Context, key, member string) (bo
 	return c.Backend.SIsMember(ctx, key, member)
 }
 
+func (c *countingBackend) SRandMember(ctx context.Context, key string, count int) ([]string, error) {
+	c.note(key)
+	return c.Backend.SRandMember(ctx, key, count)
+}
+
 func (c *countingBackend) SCard(ctx context.Context, key string) (int64, error) {
 	c.note(key)
 	return c.Backend.SCard(ctx, key)
