@@ -2,8 +2,8 @@ package bolt
 
 import (
 	"context"
-	"math/rand/v2"
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/mimeiapify/store"
 )
