@@ -68,6 +68,10 @@ func (b *Backend) Update(ctx context.Context, keys []string, fn func(r store.Rea
 			return fe.err
 		case errors.Is(err, goredis.TxFailedErr):
 			attempts++
+			// No wait after the last attempt: the loop gives up.
+			if attempts == store.MaxUpdateAttempts {
+				continue
+			}
 			if err := retry.AfterConflict(ctx, attempts); err != nil {
 				return fmt.Errorf("redis: update %q: %w", key, err)
 			}

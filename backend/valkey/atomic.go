@@ -108,6 +108,10 @@ func (b *Backend) update(ctx context.Context, c valkey.DedicatedClient, keys []s
 		}
 		if !u.retryScript {
 			attempts++
+			// No wait after the last attempt: the loop gives up.
+			if attempts == store.MaxUpdateAttempts {
+				continue
+			}
 			if err := retry.AfterConflict(ctx, attempts); err != nil {
 				return fmt.Errorf("valkey: update %q: %w", keys, err)
 			}
