@@ -1,19 +1,17 @@
 package redis
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"strings"
-	"sync/atomic"
 
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/mimeiapify/store"
+	"github.com/mimeiapify/store/internal/rediscore"
 )
 
 // DefaultScanCount is the COUNT hint Scan sends with each SCAN.
-const DefaultScanCount = 1000
+const DefaultScanCount = rediscore.DefaultScanCount
 
 // Options tunes a Backend. The zero value (or nil) gives the defaults.
 type Options struct {
@@ -26,19 +24,12 @@ type Options struct {
 }
 
 // Backend is a store.Backend on a Redis server, cluster or sentinel group
-// through go-redis v9. Every call is one network round trip. It is safe
-// for concurrent use.
+// through go-redis v9. Its methods are those of the shared core of the
+// Redis-protocol backends (internal/rediscore), on an adapter of the
+// client. It is safe for concurrent use.
 type Backend struct {
-	c         goredis.UniversalClient
-	own       bool
-	cluster   bool // c is a *goredis.ClusterClient
-	scanCount int64
-	addr      string
-	closed    atomic.Bool
-	// scriptReady: the server is believed to hold luagroup.Script, so
-	// Update's transactions name it by SHA1; until then they send EVAL,
-	// which also loads it.
-	scriptReady atomic.Bool
+	*rediscore.Backend
+	c goredis.UniversalClient
 }
 
 var _ store.Backend = (*Backend)(nil)
@@ -53,29 +44,12 @@ func New(client goredis.UniversalClient, opts *Options) *Backend {
 	if opts != nil {
 		o = *opts
 	}
-	if o.ScanCount <= 0 {
-		o.ScanCount = DefaultScanCount
-	}
-	_, cluster := client.(*goredis.ClusterClient)
-	return &Backend{c: client, own: o.CloseClient, cluster: cluster, scanCount: o.ScanCount, addr: addrOf(client)}
+	core := rediscore.New(newAdapter(client), rediscore.Config{Name: "redis", ScanCount: o.ScanCount, CloseClient: o.CloseClient})
+	return &Backend{Backend: core, c: client}
 }
 
 // Client returns the go-redis client the backend sends its commands on.
 func (b *Backend) Client() goredis.UniversalClient { return b.c }
-
-// Close marks the backend closed, so that later calls fail with
-// store.ErrClosed, and closes the client when the backend owns it
-// (Options.CloseClient, or a backend made by Open). It may be called more
-// than once.
-func (b *Backend) Close() error {
-	if b.closed.Swap(true) || !b.own {
-		return nil
-	}
-	if err := b.c.Close(); err != nil {
-		return fmt.Errorf("redis: close %s: %w", b.addr, err)
-	}
-	return nil
-}
 
 // addrOf describes where client sends its commands, for error messages.
 func addrOf(client goredis.UniversalClient) string {
@@ -86,44 +60,4 @@ func addrOf(client goredis.UniversalClient) string {
 		return "cluster " + strings.Join(c.Options().Addrs, ",")
 	}
 	return fmt.Sprintf("%T", client)
-}
-
-// begin fails when the backend is closed or ctx is done, before anything
-// is sent.
-func (b *Backend) begin(ctx context.Context, op, key string) error {
-	if b.closed.Load() {
-		return fmt.Errorf("redis: %s %q: %w", op, key, store.ErrClosed)
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("redis: %s %q: %w", op, key, err)
-	}
-	return nil
-}
-
-// fail wraps the error of a command on key with the store sentinel it
-// stands for; an error that is neither a reply nor a context error names
-// the address that failed.
-func (b *Backend) fail(ctx context.Context, op, key string, err error) error {
-	if errors.Is(err, goredis.Nil) {
-		return fmt.Errorf("redis: %s %q: %w", op, key, store.ErrNotFound)
-	}
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return fmt.Errorf("redis: %s %q: %w (%v)", op, key, ctxErr, err)
-	}
-	if sentinel := mapReply(err); sentinel != nil {
-		return fmt.Errorf("redis: %s %q: %w (%v)", op, key, sentinel, err)
-	}
-	if b.closed.Load() && errors.Is(err, goredis.ErrClosed) {
-		return fmt.Errorf("redis: %s %q: %w", op, key, store.ErrClosed)
-	}
-	var reply goredis.Error
-	if errors.As(err, &reply) {
-		return fmt.Errorf("redis: %s %q: %w", op, key, err)
-	}
-	return fmt.Errorf("redis: %s %q on %s: %w", op, key, b.addr, err)
-}
-
-// invalid is an ErrInvalidArgument for op on key.
-func invalid(op, key, why string) error {
-	return fmt.Errorf("redis: %s %q: %w: %s", op, key, store.ErrInvalidArgument, why)
 }

@@ -1,14 +1,10 @@
 package valkey
 
 import (
-	"context"
-	"fmt"
-	"sync/atomic"
-
 	"github.com/valkey-io/valkey-go"
 
 	"github.com/mimeiapify/store"
-	"github.com/mimeiapify/store/internal/luagroup"
+	"github.com/mimeiapify/store/internal/rediscore"
 )
 
 // Options tune a Backend. The zero value (or nil) gives the defaults.
@@ -21,24 +17,14 @@ type Options struct {
 	ScanCount int64
 }
 
-// defaultScanCount is the COUNT hint Scan sends when Options.ScanCount is 0.
-const defaultScanCount = 1000
-
 // Backend is a store.Backend on a Valkey or Redis server (standalone or
-// cluster) through a valkey-go client. It is safe for concurrent use;
-// concurrent calls share the client's automatically pipelined connections.
+// cluster) through a valkey-go client. Its methods are those of the
+// shared core of the Redis-protocol backends (internal/rediscore), on an
+// adapter of the client. It is safe for concurrent use; concurrent calls
+// share the client's automatically pipelined connections.
 type Backend struct {
-	client    valkey.Client
-	own       bool
-	cluster   bool
-	scanCount int64
-	group     *valkey.Lua // luagroup.Script
-	pair      *valkey.Lua // luagroup.PairScript
-	closed    atomic.Bool
-	// scriptReady: the server is believed to hold luagroup.Script, so
-	// Update's transactions name it by SHA1. When false, the next Update
-	// loads it in the same round trip as its WATCH.
-	scriptReady atomic.Bool
+	*rediscore.Backend
+	client valkey.Client
 }
 
 var _ store.Backend = (*Backend)(nil)
@@ -50,51 +36,9 @@ func New(client valkey.Client, opts *Options) *Backend {
 	if opts == nil {
 		opts = &Options{}
 	}
-	count := opts.ScanCount
-	if count <= 0 {
-		count = defaultScanCount
-	}
-	return &Backend{
-		client:    client,
-		own:       opts.CloseClient,
-		cluster:   client.Mode() == valkey.ClientModeCluster,
-		scanCount: count,
-		group:     valkey.NewLuaScript(luagroup.Script),
-		pair:      valkey.NewLuaScript(luagroup.PairScript),
-	}
+	core := rediscore.New(&adapter{c: client}, rediscore.Config{Name: "valkey", ScanCount: opts.ScanCount, CloseClient: opts.CloseClient})
+	return &Backend{Backend: core, client: client}
 }
 
 // Client returns the valkey-go client the backend sends its commands on.
 func (b *Backend) Client() valkey.Client { return b.client }
-
-// Close marks the backend closed, so that later calls fail with
-// store.ErrClosed, and closes the client if the backend owns it
-// (Options.CloseClient, or a backend opened by URL). It may be called more
-// than once.
-func (b *Backend) Close() error {
-	if b.closed.Swap(true) {
-		return nil
-	}
-	if b.own {
-		b.client.Close()
-	}
-	return nil
-}
-
-// doer sends one command: the shared client, or the dedicated connection
-// of an Update.
-type doer interface {
-	Do(ctx context.Context, cmd valkey.Completed) valkey.ValkeyResult
-}
-
-// begin checks, before a command is sent, that the backend is open and
-// ctx is not done. key (a string, or a []string) is named in the error.
-func (b *Backend) begin(ctx context.Context, op string, key any) error {
-	if b.closed.Load() {
-		return fmt.Errorf("valkey: %s %q: %w", op, key, store.ErrClosed)
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("valkey: %s %q: %w", op, key, err)
-	}
-	return nil
-}

@@ -13,6 +13,7 @@
 //	ERR value is NaN or Infinity                   store.ErrNotFloat
 //	ERR increment or decrement would overflow      store.ErrOverflow
 //	ERR increment would produce NaN or Infinity    store.ErrOverflow
+//	ERR invalid expire time in '...' command       store.ErrInvalidArgument
 //
 // A reply raised inside a Lua script may carry a suffix (" script: ...");
 // matching is on the start of the text, so it is recognised too. The
@@ -41,6 +42,7 @@ var replies = []struct {
 	{"value is NaN or Infinity", store.ErrNotFloat},
 	{"increment or decrement would overflow", store.ErrOverflow},
 	{"increment would produce NaN or Infinity", store.ErrOverflow},
+	{"invalid expire time", store.ErrInvalidArgument},
 }
 
 // Error is a server error reply recognised as a store sentinel. Its text

@@ -31,6 +31,7 @@ func TestMap(t *testing.T) {
 		{"ERR value is NaN or Infinity", store.ErrNotFloat},
 		{"ERR increment or decrement would overflow", store.ErrOverflow},
 		{"ERR increment would produce NaN or Infinity", store.ErrOverflow},
+		{"ERR invalid expire time in 'set' command", store.ErrInvalidArgument},
 		// valkey-go strips the "ERR " code from its errors' text.
 		{"value is not an integer or out of range", store.ErrNotInteger},
 		{"hash value is not an integer", store.ErrNotInteger},

@@ -1,4 +1,4 @@
-package redis
+package rediscore
 
 import (
 	"context"
@@ -16,29 +16,25 @@ func (b *Backend) HSet(ctx context.Context, key string, fields map[string]string
 		return 0, err
 	}
 	if len(fields) == 0 {
-		return 0, invalid("hset", key, "no fields given")
+		return 0, b.invalid("hset", key, "no fields given")
 	}
-	args := make([]any, 0, 2*len(fields))
+	args := make([]string, 0, 2*len(fields))
 	for f, v := range fields {
 		args = append(args, f, v)
 	}
-	n, err := b.c.HSet(ctx, key, args...).Result()
-	if err != nil {
-		return 0, b.fail(ctx, "hset", key, err)
-	}
-	return n, nil
+	return b.int(ctx, b.c, "hset", key, one(cmdHSet, KindInt, false, key, args...))
 }
 
 // HGet returns one field (HGET); store.ErrNotFound when it is missing.
 func (b *Backend) HGet(ctx context.Context, key, field string) (string, error) {
+	return b.hget(ctx, b.c, key, field)
+}
+
+func (b *Backend) hget(ctx context.Context, d Doer, key, field string) (string, error) {
 	if err := b.begin(ctx, "hget", key); err != nil {
 		return "", err
 	}
-	v, err := b.c.HGet(ctx, key, field).Result()
-	if err != nil {
-		return "", b.fail(ctx, "hget", key, err)
-	}
-	return v, nil
+	return b.str(ctx, d, "hget", key, one(cmdHGet, KindStr, true, key, field))
 }
 
 // HMGet returns the named fields that exist (HMGET).
@@ -47,31 +43,32 @@ func (b *Backend) HMGet(ctx context.Context, key string, fields ...string) (map[
 		return nil, err
 	}
 	if len(fields) == 0 {
-		return nil, invalid("hmget", key, "no fields given")
+		return nil, b.invalid("hmget", key, "no fields given")
 	}
-	vals, err := b.c.HMGet(ctx, key, fields...).Result()
-	if err != nil {
-		return nil, b.fail(ctx, "hmget", key, err)
+	r := b.c.Do(ctx, one(cmdHMGet, KindFields, true, key, fields...))
+	if r.Err != nil {
+		return nil, b.fail(ctx, "hmget", key, r.Err)
 	}
-	out := make(map[string]string, len(fields))
-	for i, v := range vals {
-		if s, ok := v.(string); ok {
-			out[fields[i]] = s
-		}
-	}
-	return out, nil
+	return r.Map, nil
 }
 
 // HGetAll returns every field (HGETALL); a missing key gives an empty map.
 func (b *Backend) HGetAll(ctx context.Context, key string) (map[string]string, error) {
+	return b.hgetall(ctx, b.c, key)
+}
+
+func (b *Backend) hgetall(ctx context.Context, d Doer, key string) (map[string]string, error) {
 	if err := b.begin(ctx, "hgetall", key); err != nil {
 		return nil, err
 	}
-	m, err := b.c.HGetAll(ctx, key).Result()
-	if err != nil {
-		return nil, b.fail(ctx, "hgetall", key, err)
+	r := d.Do(ctx, one(cmdHGetAll, KindMap, true, key))
+	if r.Err != nil {
+		return nil, b.fail(ctx, "hgetall", key, r.Err)
 	}
-	return m, nil
+	if r.Map == nil {
+		return map[string]string{}, nil
+	}
+	return r.Map, nil
 }
 
 // HDel deletes fields (HDEL) and returns how many existed.
@@ -80,13 +77,9 @@ func (b *Backend) HDel(ctx context.Context, key string, fields ...string) (int64
 		return 0, err
 	}
 	if len(fields) == 0 {
-		return 0, invalid("hdel", key, "no fields given")
+		return 0, b.invalid("hdel", key, "no fields given")
 	}
-	n, err := b.c.HDel(ctx, key, fields...).Result()
-	if err != nil {
-		return 0, b.fail(ctx, "hdel", key, err)
-	}
-	return n, nil
+	return b.int(ctx, b.c, "hdel", key, one(cmdHDel, KindInt, false, key, fields...))
 }
 
 // HExists reports whether the field exists (HEXISTS).
@@ -94,11 +87,7 @@ func (b *Backend) HExists(ctx context.Context, key, field string) (bool, error) 
 	if err := b.begin(ctx, "hexists", key); err != nil {
 		return false, err
 	}
-	ok, err := b.c.HExists(ctx, key, field).Result()
-	if err != nil {
-		return false, b.fail(ctx, "hexists", key, err)
-	}
-	return ok, nil
+	return b.bool(ctx, b.c, "hexists", key, one(cmdHExists, KindInt, true, key, field))
 }
 
 // HIncrBy adds delta to an integer field (HINCRBY).
@@ -106,31 +95,30 @@ func (b *Backend) HIncrBy(ctx context.Context, key, field string, delta int64) (
 	if err := b.begin(ctx, "hincrby", key); err != nil {
 		return 0, err
 	}
-	n, err := b.c.HIncrBy(ctx, key, field, delta).Result()
-	if err != nil {
-		return 0, b.fail(ctx, "hincrby", key, err)
-	}
-	return n, nil
+	return b.int(ctx, b.c, "hincrby", key, one(cmdHIncrBy, KindInt, false, key, field, itoa(delta)))
 }
 
-// HIncrByFloat adds delta to a numeric field (HINCRBYFLOAT). A NaN or
-// infinite delta fails with store.ErrNotFloat before anything is sent.
+// HIncrByFloat adds delta to a numeric field (HINCRBYFLOAT), the delta
+// sent in its shortest exact decimal form. A NaN or infinite delta fails
+// with store.ErrNotFloat before anything is sent.
 func (b *Backend) HIncrByFloat(ctx context.Context, key, field string, delta float64) (float64, error) {
 	if err := b.begin(ctx, "hincrbyfloat", key); err != nil {
 		return 0, err
 	}
 	if math.IsNaN(delta) || math.IsInf(delta, 0) {
-		return 0, fmt.Errorf("redis: hincrbyfloat %q: delta %v: %w", key, delta, store.ErrNotFloat)
+		return 0, fmt.Errorf("%s: hincrbyfloat %q: delta %v: %w", b.name, key, delta, store.ErrNotFloat)
 	}
-	text, err := b.c.Do(ctx, "hincrbyfloat", key, field, delta).Text()
+	d := strconv.FormatFloat(delta, 'f', -1, 64)
+	text, err := b.str(ctx, b.c, "hincrbyfloat", key, one(cmdHIncrByFloat, KindStr, false, key, field, d))
 	if err != nil {
-		return 0, b.fail(ctx, "hincrbyfloat", key, err)
+		return 0, err
 	}
-	// Redis computes in long double: a stored value beyond float64's range
-	// reads as ±Inf (or 0), as strconv.ParseFloat gives it with ErrRange.
+	// The server computes in long double: a stored value beyond float64's
+	// range reads as ±Inf (or 0), as strconv.ParseFloat gives it with
+	// ErrRange.
 	f, err := strconv.ParseFloat(text, 64)
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
-		return 0, fmt.Errorf("redis: hincrbyfloat %q: reply %q: %w", key, text, err)
+		return 0, fmt.Errorf("%s: hincrbyfloat %q: reply %q: %w", b.name, key, text, err)
 	}
 	return f, nil
 }
@@ -140,9 +128,5 @@ func (b *Backend) HLen(ctx context.Context, key string) (int64, error) {
 	if err := b.begin(ctx, "hlen", key); err != nil {
 		return 0, err
 	}
-	n, err := b.c.HLen(ctx, key).Result()
-	if err != nil {
-		return 0, b.fail(ctx, "hlen", key, err)
-	}
-	return n, nil
+	return b.int(ctx, b.c, "hlen", key, one(cmdHLen, KindInt, true, key))
 }

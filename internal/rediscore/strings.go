@@ -1,41 +1,39 @@
-package redis
+package rediscore
 
 import (
 	"context"
-	"errors"
 	"time"
-
-	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/mimeiapify/store"
 )
 
 // Get returns key's value (GET); store.ErrNotFound when it is missing.
 func (b *Backend) Get(ctx context.Context, key string) (string, error) {
+	return b.get(ctx, b.c, key)
+}
+
+func (b *Backend) get(ctx context.Context, d Doer, key string) (string, error) {
 	if err := b.begin(ctx, "get", key); err != nil {
 		return "", err
 	}
-	v, err := b.c.Get(ctx, key).Result()
-	if err != nil {
-		return "", b.fail(ctx, "get", key, err)
-	}
-	return v, nil
+	return b.str(ctx, d, "get", key, one(cmdGet, KindStr, true, key))
 }
 
-// setArgs builds SET key value [PX ms] [NX].
-func setArgs(op, key, value string, ttl time.Duration, nx bool) ([]any, error) {
+// setCmd builds SET key value [PX ms] [NX].
+func (b *Backend) setCmd(op, key, value string, ttl time.Duration, nx bool) (Cmd, error) {
 	ms, err := store.TTLMillis(ttl)
 	if err != nil {
-		return nil, invalid(op, key, err.Error())
+		return Cmd{}, b.wrap(op, key, err)
 	}
-	args := []any{"set", key, value}
+	args := make([]string, 1, 4)
+	args[0] = value
 	if ms > 0 {
-		args = append(args, "px", ms)
+		args = append(args, "PX", itoa(ms))
 	}
 	if nx {
-		args = append(args, "nx")
+		args = append(args, "NX")
 	}
-	return args, nil
+	return one(cmdSet, KindStatus, false, key, args...), nil
 }
 
 // Set stores value at key with SET [PX ms]; a zero ttl clears any TTL.
@@ -43,14 +41,11 @@ func (b *Backend) Set(ctx context.Context, key, value string, ttl time.Duration)
 	if err := b.begin(ctx, "set", key); err != nil {
 		return err
 	}
-	args, err := setArgs("set", key, value, ttl, false)
+	cmd, err := b.setCmd("set", key, value, ttl, false)
 	if err != nil {
 		return err
 	}
-	if err := b.c.Do(ctx, args...).Err(); err != nil {
-		return b.fail(ctx, "set", key, err)
-	}
-	return nil
+	return b.status(ctx, b.c, "set", key, cmd)
 }
 
 // SetNX stores value only if key is missing (SET NX [PX ms]) and reports
@@ -59,18 +54,18 @@ func (b *Backend) SetNX(ctx context.Context, key, value string, ttl time.Duratio
 	if err := b.begin(ctx, "setnx", key); err != nil {
 		return false, err
 	}
-	args, err := setArgs("setnx", key, value, ttl, true)
+	cmd, err := b.setCmd("setnx", key, value, ttl, true)
 	if err != nil {
 		return false, err
 	}
-	err = b.c.Do(ctx, args...).Err()
-	if errors.Is(err, goredis.Nil) {
+	r := b.c.Do(ctx, cmd)
+	switch {
+	case r.Err == nil:
+		return true, nil
+	case b.c.IsNil(r.Err):
 		return false, nil
 	}
-	if err != nil {
-		return false, b.fail(ctx, "setnx", key, err)
-	}
-	return true, nil
+	return false, b.fail(ctx, "setnx", key, r.Err)
 }
 
 // IncrBy adds delta to the integer at key (INCRBY).
@@ -78,9 +73,5 @@ func (b *Backend) IncrBy(ctx context.Context, key string, delta int64) (int64, e
 	if err := b.begin(ctx, "incrby", key); err != nil {
 		return 0, err
 	}
-	n, err := b.c.IncrBy(ctx, key, delta).Result()
-	if err != nil {
-		return 0, b.fail(ctx, "incrby", key, err)
-	}
-	return n, nil
+	return b.int(ctx, b.c, "incrby", key, one(cmdIncrBy, KindInt, false, key, itoa(delta)))
 }

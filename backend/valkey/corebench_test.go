@@ -1,0 +1,83 @@
+package valkey_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mimeiapify/store"
+)
+
+// The core benchmarks measure this backend alone, through store.Open on
+// the server of STORE_TEST_VALKEY_URL, sequentially: Get, HSet, an Apply that takes the
+// script route, and an Update of one read and one write. Keys are
+// corebench:0..255 under a per-process prefix, deleted at the end.
+
+var coreBenchSeq atomic.Int64
+
+func coreBench(b *testing.B, op func(ctx context.Context, be store.Backend, key string) error) {
+	raw := os.Getenv("STORE_TEST_VALKEY_URL")
+	if raw == "" {
+		b.Skip("STORE_TEST_VALKEY_URL is not set")
+	}
+	ctx := context.Background()
+	be, err := store.Open(ctx, raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := "corebench:" + strconv.Itoa(os.Getpid()) + ":"
+	keys := make([]string, 256)
+	for i := range keys {
+		keys[i] = p + strconv.Itoa(i)
+	}
+	b.Cleanup(func() { _, _ = be.Del(ctx, keys...); _ = be.Close() })
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := op(ctx, be, keys[coreBenchSeq.Add(1)%256]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCoreGet(b *testing.B) {
+	coreBench(b, func(ctx context.Context, be store.Backend, key string) error {
+		_, err := be.Get(ctx, key)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		return err
+	})
+}
+
+func BenchmarkCoreHSet(b *testing.B) {
+	coreBench(b, func(ctx context.Context, be store.Backend, key string) error {
+		_, err := be.HSet(ctx, key+"h", map[string]string{"a": "1", "b": "2"})
+		return err
+	})
+}
+
+func BenchmarkCoreApplyGroup(b *testing.B) {
+	coreBench(b, func(ctx context.Context, be store.Backend, key string) error {
+		k := "{" + key + "}"
+		return be.Apply(ctx, &store.IncrByOp{Key: k + "n", Delta: 1},
+			&store.HSetOp{Key: k + "g", Fields: map[string]string{"a": "1"}},
+			&store.ExpireOp{Key: k + "g", TTL: time.Minute})
+	})
+}
+
+func BenchmarkCoreUpdate(b *testing.B) {
+	coreBench(b, func(ctx context.Context, be store.Backend, key string) error {
+		k := key + "u"
+		return be.Update(ctx, []string{k}, func(r store.Reader) ([]store.Op, error) {
+			v, err := r.Get(ctx, k)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return nil, err
+			}
+			return []store.Op{&store.SetOp{Key: k, Value: v + "x"[:len(v)%2]}}, nil
+		})
+	})
+}
