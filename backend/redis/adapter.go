@@ -14,7 +14,7 @@ import (
 // the go-redis command type of its reply Kind, so replies are parsed as
 // go-redis' typed helpers parse them.
 type adapter struct {
-	cmds                      // the shared client
+	cmds // the shared client
 	c    goredis.UniversalClient
 	cc   *goredis.ClusterClient // nil off a cluster
 	addr string
