@@ -92,6 +92,10 @@ func (t Type) String() string {
 //   - A call whose context is done fails with an error that wraps
 //     ctx.Err() and writes nothing.
 //   - After Close every call fails with ErrClosed.
+//   - Checks come in this order, before anything is written: closed
+//     (ErrClosed), then the context (ctx.Err()), then the arguments
+//     (ErrInvalidArgument, ErrNotFloat); a nil Update function is an
+//     ErrInvalidArgument.
 //
 // Implementations are safe for concurrent use.
 type Backend interface {
@@ -124,6 +128,12 @@ type Keys interface {
 	// none, and ErrNotFound when the key does not exist.
 	TTL(ctx context.Context, key string) (time.Duration, error)
 	// Type returns the type of key's value; TypeNone when it is missing.
+	// A key that holds a kind of value the contract does not know (a
+	// sorted set or a stream another program wrote to a shared Redis)
+	// fails with ErrWrongType naming that kind, as every typed call on
+	// it does; the calls that work on any key (Exists, Del, Expire,
+	// Persist, TTL, Scan, Set and SetNX, and their ops) treat it as any
+	// key.
 	Type(ctx context.Context, key string) (Type, error)
 	// Scan yields every key matching the glob pattern, each at most once.
 	// The pattern syntax is Redis': * any run of bytes, ? one byte,

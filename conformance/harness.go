@@ -45,6 +45,12 @@ type Instance struct {
 	// TTLs do not pass on their own (miniredis' FastForward). Nil means
 	// the clock is real and the suite sleeps instead.
 	Advance func(d time.Duration)
+	// MakeForeignKey, optional, makes key hold a value of a type the
+	// contract does not know (a sorted set, with a raw command), as
+	// another program sharing the server would; key is as the Backend
+	// names it. The Foreign group uses it; nil skips that group as not
+	// applicable (backends that can only hold the contract's types).
+	MakeForeignKey func(key string)
 }
 
 // wait lets d pass for the instance: advancing its clock or sleeping.

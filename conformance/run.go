@@ -27,6 +27,8 @@ func groups() []group {
 		{"Context", contextCases},
 		{"Close", closeCases},
 		{"Errors", errorsCases},
+		{"Order", orderCases},
+		{"Foreign", foreignCases},
 	}
 }
 

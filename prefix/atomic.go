@@ -24,6 +24,9 @@ func (b *Backend) Apply(ctx context.Context, ops ...store.Op) error {
 
 // Update is store.Atomic.Update under the prefix.
 func (b *Backend) Update(ctx context.Context, keys []string, fn func(r store.Reader) ([]store.Op, error)) error {
+	if fn == nil { // the inner backend rejects it in its own order of checks
+		return b.inner.Update(ctx, b.keys(keys), nil)
+	}
 	var outer []store.Op
 	var inner []store.Op
 	err := b.inner.Update(ctx, b.keys(keys), func(r store.Reader) ([]store.Op, error) {

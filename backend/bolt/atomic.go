@@ -32,6 +32,9 @@ func (b *Backend) Apply(ctx context.Context, ops ...store.Op) error {
 // name the call by the first of keys.
 func (b *Backend) Update(ctx context.Context, keys []string, fn func(r store.Reader) ([]store.Op, error)) error {
 	key := firstKey(keys)
+	if err := b.begin(ctx, "update", key); err != nil {
+		return err
+	}
 	if fn == nil {
 		return fmt.Errorf("bolt: update %q: %w: nil function", key, store.ErrInvalidArgument)
 	}

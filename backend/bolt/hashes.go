@@ -10,6 +10,10 @@ import (
 
 // HSet sets fields and returns how many were new; it keeps the TTL.
 func (b *Backend) HSet(ctx context.Context, key string, fields map[string]string) (int64, error) {
+	// closed, then the context, then the arguments, as every backend
+	if err := b.begin(ctx, "hset", key); err != nil {
+		return 0, err
+	}
 	if len(fields) == 0 {
 		return 0, fmt.Errorf("bolt: hset %q: %w: no fields", key, store.ErrInvalidArgument)
 	}
@@ -34,6 +38,10 @@ func (b *Backend) HGet(ctx context.Context, key, field string) (string, error) {
 
 // HMGet returns the named fields that exist.
 func (b *Backend) HMGet(ctx context.Context, key string, fields ...string) (map[string]string, error) {
+	// closed, then the context, then the arguments, as every backend
+	if err := b.begin(ctx, "hmget", key); err != nil {
+		return nil, err
+	}
 	if len(fields) == 0 {
 		return nil, fmt.Errorf("bolt: hmget %q: %w: no fields", key, store.ErrInvalidArgument)
 	}
@@ -66,6 +74,10 @@ func (b *Backend) HGetAll(ctx context.Context, key string) (map[string]string, e
 
 // HDel deletes fields and returns how many existed.
 func (b *Backend) HDel(ctx context.Context, key string, fields ...string) (int64, error) {
+	// closed, then the context, then the arguments, as every backend
+	if err := b.begin(ctx, "hdel", key); err != nil {
+		return 0, err
+	}
 	if len(fields) == 0 {
 		return 0, fmt.Errorf("bolt: hdel %q: %w: no fields", key, store.ErrInvalidArgument)
 	}

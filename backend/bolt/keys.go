@@ -51,6 +51,10 @@ func (b *Backend) Del(ctx context.Context, keys ...string) (int64, error) {
 
 // Expire sets key's TTL and reports whether the key exists.
 func (b *Backend) Expire(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	// closed, then the context, then the arguments, as every backend
+	if err := b.begin(ctx, "expire", key); err != nil {
+		return false, err
+	}
 	ms, err := store.TTLMillis(ttl)
 	if err == nil && ms == 0 {
 		err = fmt.Errorf("%w: TTL must be positive", store.ErrInvalidArgument)

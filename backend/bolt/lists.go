@@ -18,6 +18,10 @@ func (b *Backend) LPush(ctx context.Context, key string, values ...string) (int6
 }
 
 func (b *Backend) push(ctx context.Context, op, key string, values []string, left bool) (int64, error) {
+	// closed, then the context, then the arguments, as every backend
+	if err := b.begin(ctx, op, key); err != nil {
+		return 0, err
+	}
 	if len(values) == 0 {
 		return 0, fmt.Errorf("bolt: %s %q: %w: no values", op, key, store.ErrInvalidArgument)
 	}
@@ -57,6 +61,10 @@ func (b *Backend) LLen(ctx context.Context, key string) (int64, error) {
 
 // LPop removes and returns up to count elements from the left.
 func (b *Backend) LPop(ctx context.Context, key string, count int) ([]string, error) {
+	// closed, then the context, then the arguments, as every backend
+	if err := b.begin(ctx, "lpop", key); err != nil {
+		return nil, err
+	}
 	if count < 1 {
 		return nil, fmt.Errorf("bolt: lpop %q: %w: count %d must be positive", key, store.ErrInvalidArgument, count)
 	}

@@ -10,6 +10,10 @@ import (
 
 // SAdd adds members and returns how many were new.
 func (b *Backend) SAdd(ctx context.Context, key string, members ...string) (int64, error) {
+	// closed, then the context, then the arguments, as every backend
+	if err := b.begin(ctx, "sadd", key); err != nil {
+		return 0, err
+	}
 	if len(members) == 0 {
 		return 0, fmt.Errorf("bolt: sadd %q: %w: no members", key, store.ErrInvalidArgument)
 	}
@@ -23,6 +27,10 @@ func (b *Backend) SAdd(ctx context.Context, key string, members ...string) (int6
 
 // SRem removes members and returns how many existed.
 func (b *Backend) SRem(ctx context.Context, key string, members ...string) (int64, error) {
+	// closed, then the context, then the arguments, as every backend
+	if err := b.begin(ctx, "srem", key); err != nil {
+		return 0, err
+	}
 	if len(members) == 0 {
 		return 0, fmt.Errorf("bolt: srem %q: %w: no members", key, store.ErrInvalidArgument)
 	}
@@ -73,6 +81,10 @@ func (b *Backend) SCard(ctx context.Context, key string) (int64, error) {
 // position of the set's bucket on (the cursor steps there: no network to
 // save, and keys cluster too much for a random seek).
 func (b *Backend) SRandMember(ctx context.Context, key string, count int) ([]string, error) {
+	// closed, then the context, then the arguments, as every backend
+	if err := b.begin(ctx, "srandmember", key); err != nil {
+		return nil, err
+	}
 	if count < 1 {
 		return nil, fmt.Errorf("bolt: srandmember %q: %w: count %d must be positive", key, store.ErrInvalidArgument, count)
 	}

@@ -21,6 +21,10 @@ func (b *Backend) Get(ctx context.Context, key string) (string, error) {
 
 // Set stores value at key with ttl (zero: none), replacing any value.
 func (b *Backend) Set(ctx context.Context, key, value string, ttl time.Duration) error {
+	// closed, then the context, then the arguments, as every backend
+	if err := b.begin(ctx, "set", key); err != nil {
+		return err
+	}
 	ms, err := store.TTLMillis(ttl)
 	if err != nil {
 		return fmt.Errorf("bolt: set %q: %w", key, err)
@@ -30,6 +34,10 @@ func (b *Backend) Set(ctx context.Context, key, value string, ttl time.Duration)
 
 // SetNX stores value only if key is missing and reports whether it did.
 func (b *Backend) SetNX(ctx context.Context, key, value string, ttl time.Duration) (bool, error) {
+	// closed, then the context, then the arguments, as every backend
+	if err := b.begin(ctx, "setnx", key); err != nil {
+		return false, err
+	}
 	ms, err := store.TTLMillis(ttl)
 	if err != nil {
 		return false, fmt.Errorf("bolt: setnx %q: %w", key, err)

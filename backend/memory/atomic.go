@@ -157,6 +157,9 @@ func (b *Backend) Update(ctx context.Context, keys []string, fn func(r store.Rea
 	if err := b.checkKeys(ctx, "update", keys); err != nil {
 		return err
 	}
+	if fn == nil {
+		return fmt.Errorf("memory: update: %w: nil function", store.ErrInvalidArgument)
+	}
 	set := b.keysSet(keys)
 	for range store.MaxUpdateAttempts {
 		wider, err := b.updateOnce(ctx, set, fn)

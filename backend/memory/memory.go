@@ -127,11 +127,11 @@ func (b *Backend) Close() error {
 // check is the guard every call starts with: the context first, then
 // whether the backend is closed.
 func (b *Backend) check(ctx context.Context, op, key string) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("memory: %s %q: %w", op, key, err)
-	}
 	if b.closed.Load() {
 		return fmt.Errorf("memory: %s %q: %w", op, key, store.ErrClosed)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("memory: %s %q: %w", op, key, err)
 	}
 	return nil
 }

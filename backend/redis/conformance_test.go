@@ -1,8 +1,11 @@
 package redis_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -20,7 +23,8 @@ import (
 var miniHarness = conformance.Harness{
 	New: func(t *testing.T) conformance.Instance {
 		b, mr := newMini(t)
-		return conformance.Instance{Backend: b, Advance: mr.FastForward}
+		return conformance.Instance{Backend: b, Advance: mr.FastForward,
+			MakeForeignKey: func(key string) { _, _ = mr.ZAdd(key, 1, "m") }}
 	},
 	Scale: 0.25,
 	Skip:  testenv.MiniredisQuirks,
@@ -32,7 +36,10 @@ func TestConformanceMiniredis(t *testing.T) { conformance.Run(t, miniHarness) }
 // The client is shared and closed when the whole test ends.
 func realHarness(client goredis.UniversalClient) conformance.Harness {
 	return conformance.Harness{New: func(t *testing.T) conformance.Instance {
-		return conformance.Instance{Backend: prefixed(t, client)}
+		b, p := prefixedAt(t, client, nil)
+		return conformance.Instance{Backend: b, MakeForeignKey: func(key string) {
+			require.NoError(t, client.ZAdd(context.Background(), p+key, goredis.Z{Score: 1, Member: "m"}).Err())
+		}}
 	}}
 }
 

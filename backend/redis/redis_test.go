@@ -58,11 +58,18 @@ func prefixed(t testing.TB, client goredis.UniversalClient) store.Backend {
 // prefixedWith is prefixed with a backend made with opts.
 func prefixedWith(t testing.TB, client goredis.UniversalClient, opts *redis.Options) store.Backend {
 	t.Helper()
+	b, _ := prefixedAt(t, client, opts)
+	return b
+}
+
+// prefixedAt is prefixedWith that also returns the prefix.
+func prefixedAt(t testing.TB, client goredis.UniversalClient, opts *redis.Options) (store.Backend, string) {
+	t.Helper()
 	p := uniquePrefix("conf")
 	pb, err := prefix.New(redis.New(client, opts), p)
 	require.NoError(t, err)
 	t.Cleanup(func() { deletePrefix(t, client, p) })
-	return pb
+	return pb, p
 }
 
 // uniquePrefix returns a fresh key prefix for one test on a shared server.

@@ -1,7 +1,10 @@
 package valkey_test
 
 import (
+	"context"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/valkey-io/valkey-go"
 
@@ -19,7 +22,8 @@ import (
 var miniHarness = conformance.Harness{
 	New: func(t *testing.T) conformance.Instance {
 		b, mr := newMini(t)
-		return conformance.Instance{Backend: b, Advance: mr.FastForward}
+		return conformance.Instance{Backend: b, Advance: mr.FastForward,
+			MakeForeignKey: func(key string) { _, _ = mr.ZAdd(key, 1, "m") }}
 	},
 	Scale: 0.25,
 	Skip:  testenv.MiniredisQuirks,
@@ -33,8 +37,11 @@ func TestConformanceMiniredis(t *testing.T) {
 // The client is shared and closed when the whole test ends.
 func realHarness(t *testing.T, client valkey.Client) conformance.Harness {
 	return conformance.Harness{New: func(t *testing.T) conformance.Instance {
-		b := vkbackend.New(client, nil)
-		return conformance.Instance{Backend: prefixed(t, b)}
+		b, p := prefixedAt(t, vkbackend.New(client, nil))
+		return conformance.Instance{Backend: b, MakeForeignKey: func(key string) {
+			cmd := client.B().Zadd().Key(p + key).ScoreMember().ScoreMember(1, "m").Build()
+			require.NoError(t, client.Do(context.Background(), cmd).Error())
+		}}
 	}}
 }
 

@@ -72,11 +72,18 @@ var counter atomic.Int64
 // when the test ends. Nothing else on the server is touched.
 func prefixed(t testing.TB, b *vkbackend.Backend) store.Backend {
 	t.Helper()
+	pb, _ := prefixedAt(t, b)
+	return pb
+}
+
+// prefixedAt is prefixed that also returns the prefix.
+func prefixedAt(t testing.TB, b *vkbackend.Backend) (store.Backend, string) {
+	t.Helper()
 	p := fmt.Sprintf("storetest:%d:%d:%d:", os.Getpid(), time.Now().UnixNano(), counter.Add(1))
 	pb, err := prefix.New(b, p)
 	require.NoError(t, err)
 	t.Cleanup(func() { deletePrefix(t, b, p) })
-	return pb
+	return pb, p
 }
 
 // deletePrefix deletes every key under p, on a backend of its own (the
