@@ -39,7 +39,9 @@ var foreignCalls = []ctxCall{
 	{"Type", func(ctx context.Context, b store.Backend) error { return ignore(b.Type(ctx, foreignKey)) }},
 	{"Get", func(ctx context.Context, b store.Backend) error { return ignore(b.Get(ctx, foreignKey)) }},
 	{"IncrBy", func(ctx context.Context, b store.Backend) error { return ignore(b.IncrBy(ctx, foreignKey, 1)) }},
-	{"HSet", func(ctx context.Context, b store.Backend) error { return ignore(b.HSet(ctx, foreignKey, pairsMap("f", "1"))) }},
+	{"HSet", func(ctx context.Context, b store.Backend) error {
+		return ignore(b.HSet(ctx, foreignKey, pairsMap("f", "1")))
+	}},
 	{"HGet", func(ctx context.Context, b store.Backend) error { return ignore(b.HGet(ctx, foreignKey, "f")) }},
 	{"HMGet", func(ctx context.Context, b store.Backend) error { return ignore(b.HMGet(ctx, foreignKey, "f")) }},
 	{"HGetAll", func(ctx context.Context, b store.Backend) error { return ignore(b.HGetAll(ctx, foreignKey)) }},

@@ -39,7 +39,7 @@ func realHarness(t *testing.T, client valkey.Client) conformance.Harness {
 	return conformance.Harness{New: func(t *testing.T) conformance.Instance {
 		b, p := prefixedAt(t, vkbackend.New(client, nil))
 		return conformance.Instance{Backend: b, MakeForeignKey: func(key string) {
-			cmd := client.B().Zadd().Key(p + key).ScoreMember().ScoreMember(1, "m").Build()
+			cmd := client.B().Zadd().Key(p+key).ScoreMember().ScoreMember(1, "m").Build()
 			require.NoError(t, client.Do(context.Background(), cmd).Error())
 		}}
 	}}
