@@ -2,7 +2,6 @@ package redis_test
 
 import (
 	"context"
-	"errors"
 	"sync/atomic"
 	"testing"
 
@@ -13,37 +12,6 @@ import (
 	"github.com/mimeiapify/store"
 	"github.com/mimeiapify/store/backend/redis"
 )
-
-// TestFirstUpdateRunsOnce: on a server that never saw the group script,
-// the first Update still runs fn once (it sends EVAL, which loads it).
-func TestFirstUpdateRunsOnce(t *testing.T) {
-	b, mr := newMini(t)
-	runs := 0
-	require.NoError(t, b.Update(context.Background(), []string{"k"}, func(store.Reader) ([]store.Op, error) {
-		runs++
-		return []store.Op{&store.SetOp{Key: "k", Value: "v"}}, nil
-	}))
-	require.Equal(t, 1, runs)
-	v, err := mr.Get("k")
-	require.NoError(t, err)
-	require.Equal(t, "v", v)
-}
-
-// TestUpdateWithoutKeys: with no keys nothing is watched and the ops are
-// applied as by Apply; a nil fn is an invalid argument.
-func TestUpdateWithoutKeys(t *testing.T) {
-	b, mr := newMini(t)
-	ctx := context.Background()
-	require.NoError(t, b.Update(ctx, nil, func(r store.Reader) ([]store.Op, error) {
-		_, err := r.Get(ctx, "k")
-		require.ErrorIs(t, err, store.ErrNotFound)
-		return []store.Op{&store.SetOp{Key: "k", Value: "v"}}, nil
-	}))
-	v, err := mr.Get("k")
-	require.NoError(t, err)
-	require.Equal(t, "v", v)
-	require.ErrorIs(t, b.Update(ctx, []string{"k"}, nil), store.ErrInvalidArgument)
-}
 
 // roundTrips counts the round trips a go-redis client makes: one per
 // command sent alone, one per pipeline (MULTI/EXEC included).
@@ -110,28 +78,4 @@ func TestUpdateRoundTrips(t *testing.T) {
 	m, err := b.HGetAll(ctx, "h")
 	require.NoError(t, err)
 	require.Equal(t, map[string]string{"n": "11", "m": "1", "o": "1"}, m)
-}
-
-// TestUpdateLazyWatchStillGuards: a write by another client between the
-// first read (which carries the WATCH) and EXEC makes the attempt run
-// again, and the final value counts both writes.
-func TestUpdateLazyWatchStillGuards(t *testing.T) {
-	b, mr := newMini(t)
-	ctx := context.Background()
-	runs := 0
-	require.NoError(t, b.Update(ctx, []string{"n"}, func(r store.Reader) ([]store.Op, error) {
-		runs++
-		v, err := r.Get(ctx, "n")
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return nil, err
-		}
-		if runs == 1 {
-			require.NoError(t, mr.Set("n", "10")) // another writer, after the WATCH
-		}
-		return []store.Op{&store.SetOp{Key: "n", Value: v + "+1"}}, nil
-	}))
-	require.Equal(t, 2, runs)
-	v, err := mr.Get("n")
-	require.NoError(t, err)
-	require.Equal(t, "10+1", v)
 }
