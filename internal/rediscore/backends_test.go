@@ -139,7 +139,9 @@ func realTarget(t *testing.T, be, rawURL string, addrs []string) target {
 // withScanCount is a backend on b's client whose Scan sends COUNT n.
 func withScanCount(b store.Backend, n int64) store.Backend {
 	switch x := b.(type) {
-	case interface{ Client() goredis.UniversalClient }:
+	case interface {
+		Client() goredis.UniversalClient
+	}:
 		return redis.New(x.Client(), &redis.Options{ScanCount: n})
 	case interface{ Client() valkey.Client }:
 		return vkbackend.New(x.Client(), &vkbackend.Options{ScanCount: n})
