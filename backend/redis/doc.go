@@ -24,18 +24,28 @@
 //
 // New wraps a client the caller configured (hooks, TLS, pools are kept);
 // its Close leaves that client open unless Options.CloseClient is set.
+// The Backend's methods are the shared core of the Redis-protocol
+// backends (internal/rediscore), the same code as backend/valkey's, on a
+// small adapter of the go-redis client; the two give the same answers.
 //
 // # Errors
 //
 // Server replies map to the store sentinels: WRONGTYPE to ErrWrongType,
 // a non-integer to ErrNotInteger, an overflow to ErrOverflow, a non-float
-// to ErrNotFloat, a missing key or field (redis.Nil) to ErrNotFound.
-// Arguments the contract forbids fail with ErrInvalidArgument (or
-// ErrNotFloat for a NaN or infinite delta) before anything is sent; so
+// to ErrNotFloat, a missing key or field (redis.Nil) to ErrNotFound, an
+// invalid expire time to ErrInvalidArgument (internal/rediserr). Every
+// call checks, before anything is sent, that the backend is open
+// (ErrClosed), then that the context is not done (wrapping ctx.Err()),
+// then its arguments: those the contract forbids fail with
+// ErrInvalidArgument (or ErrNotFloat for a NaN or infinite delta); so
 // does, on a cluster, an Apply or Update whose keys span several hash
-// slots (Redis would say CROSSSLOT). A done context fails before sending,
-// wrapping ctx.Err(). Network errors name the address that failed. After
-// Close every call fails with ErrClosed.
+// slots (Redis would say CROSSSLOT). Network errors name the address that
+// failed; one that comes once the context is done or past its deadline
+// wraps the context's error. A key of a type the contract does not know
+// (a sorted set, a stream, written by another program) fails with
+// ErrWrongType, naming its type, in every call but those that work on any
+// key (Exists, Del, Expire, Persist, TTL, Scan, Set, SetNX), Type
+// included.
 //
 // # Guarantees
 //
@@ -50,9 +60,12 @@
 // writes after a DelOp of their key) is sent in MULTI/EXEC, since none of
 // its commands can fail. Update is WATCH, the reads, then MULTI/EVALSHA/EXEC
 // in one pipeline, retried on conflict up to store.MaxUpdateAttempts times;
-// on one server the WATCH travels with the first read, so an Update of n
-// reads costs n+1 round trips (on a cluster, n+2) (fn may also run again once
-// when the server lost the script; an Update before any Apply sends EVAL).
+// on one server the WATCH travels with the first read (with SCRIPT LOAD
+// while the backend has not seen the server hold the script), so an Update
+// of n reads costs n+1 round trips (on a cluster, where go-redis WATCHes
+// to find the node, n+2 for the first attempt) (fn may also run again once
+// when the server lost the script; an Update that reads nothing before
+// the script is loaded sends EVAL).
 // With no keys, Update watches nothing and applies fn's ops as Apply does.
 // Scan uses SCAN MATCH COUNT, never KEYS; on a cluster it walks every
 // master once, and it yields each key at most once. Keys are also matched

@@ -3,7 +3,10 @@
 // registers the "valkey" and "valkeys" URL schemes with store.Open.
 //
 // New wraps a client the caller built (keeping their TLS, pool and hooks);
-// Close leaves that client open unless Options.CloseClient is set.
+// Close leaves that client open unless Options.CloseClient is set. The
+// Backend's methods are the shared core of the Redis-protocol backends
+// (internal/rediscore), the same code as backend/redis's, on a small
+// adapter of the valkey-go client; the two give the same answers.
 // Concurrent calls share valkey-go's automatically pipelined connections,
 // and every call is one round trip, except Update (see Guarantees).
 //
@@ -30,12 +33,17 @@
 // internal/rediserr (WRONGTYPE is store.ErrWrongType, and so on), keeping
 // the server's text; a nil reply is store.ErrNotFound; a closed backend or
 // client is store.ErrClosed; a done context wraps ctx.Err(); connection
-// errors name the server addresses. Arguments are checked before anything
-// is sent, exactly as the store contract says (an empty field list, a
-// negative TTL, LPop count below 1 are store.ErrInvalidArgument; a NaN or
-// infinite HIncrByFloat delta is store.ErrNotFloat). On a cluster, an
+// errors name the server addresses. Every call checks, before anything is
+// sent, that the backend is open, then that the context is not done, then
+// its arguments, exactly as the store contract says (an empty field list,
+// a negative TTL, LPop count below 1 are store.ErrInvalidArgument; a NaN
+// or infinite HIncrByFloat delta is store.ErrNotFloat). On a cluster, an
 // atomic group or Update whose keys span several hash slots fails with
-// store.ErrInvalidArgument before sending (Redis would say CROSSSLOT).
+// store.ErrInvalidArgument before sending (Redis would say CROSSSLOT). A
+// key of a type the contract does not know (a sorted set, a stream)
+// fails with store.ErrWrongType, naming its type, in every call but those
+// that work on any key (Exists, Del, Expire, Persist, TTL, Scan, Set,
+// SetNX), Type included.
 //
 // Note that valkey-go retries a read-only command on connection errors
 // until its context is done: give calls a deadline, or set max_retries=0,
@@ -59,6 +67,13 @@
 // (restart, SCRIPT FLUSH, another cluster node). On a cluster, Update's
 // reads of keys outside the watched hash slot go to the shared client and
 // are not guarded.
+//
+// Update's dedicated connection goes back to valkey-go's pool without
+// cleanup commands: each command on it runs in valkey-go's synchronous
+// mode (a context with a deadline, or one that cannot be cancelled, and
+// the connection is closed if the caller's context is cancelled), so
+// valkey-go sends no DISCARD or UNSUBSCRIBE, which would fail on the
+// server and raise its error statistics with every Update.
 //
 // TTLs are sent in milliseconds (PX, PEXPIRE). Scan uses SCAN with MATCH
 // and COUNT, never KEYS, walks every master of a cluster once and yields
