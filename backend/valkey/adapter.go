@@ -41,7 +41,9 @@ func (a *adapter) Tx(ctx context.Context, cmds []rediscore.Cmd) ([]rediscore.Res
 // mode; it enters that mode for a command whose context can be cancelled
 // and has no deadline. So each command goes with a context that has a
 // deadline or cannot be cancelled (see detach), and a cancellation of
-// ctx closes the connection instead, which ends a command in flight.
+// ctx closes the connection instead, which ends a command in flight
+// (valkey-go closes the socket of a connection with a read in flight
+// within about a second).
 func (a *adapter) Pin(ctx context.Context, _ []string, fn func(rediscore.Conn, bool) error) error {
 	c, release := a.c.Dedicate()
 	defer release()

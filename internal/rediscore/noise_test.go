@@ -162,3 +162,29 @@ func delivery(ctx context.Context, b store.Backend, i int) error {
 	return b.Apply(ctx, &store.IncrByOp{Key: k + "n", Delta: 1}, &store.RPushOp{Key: k + "log", Values: []string{"x"}},
 		&store.LTrimOp{Key: k + "log", Start: -10, Stop: -1})
 }
+
+// TestUpdateCancelledInFlight: a cancelled context ends an Update whose
+// read on the pinned connection is waiting for the server, although that
+// connection runs its commands in valkey-go's synchronous mode (see the
+// valkey adapter's Pin: the cancellation closes the connection, which
+// valkey-go does within about a second when a read is in flight), and the
+// backend keeps working after it. (go-redis ends a call in flight only at
+// its context's deadline.)
+func TestUpdateCancelledInFlight(t *testing.T) {
+	s := testenv.StartRedis(t)
+	b, err := store.Open(context.Background(), "valkey://"+s.Addr())
+	require.NoError(t, err)
+	defer b.Close()
+	require.NoError(t, b.Set(context.Background(), "k", "v", 0))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	err = b.Update(ctx, []string{"k"}, func(r store.Reader) ([]store.Op, error) {
+		_, err := s.Do("CLIENT", "PAUSE", "2000", "ALL") // the read waits for the server
+		require.NoError(t, err)
+		time.AfterFunc(20*time.Millisecond, cancel)
+		_, err = r.Get(ctx, "k")
+		return nil, err
+	})
+	require.ErrorIs(t, err, context.Canceled)
+	require.NoError(t, b.Set(context.Background(), "k", "w", 0))
+}
