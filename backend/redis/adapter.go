@@ -76,6 +76,11 @@ type scripter interface {
 type cmds struct{ c scripter }
 
 func (c cmds) Do(ctx context.Context, cmd rediscore.Cmd) rediscore.Result {
+	if tx, ok := c.c.(*goredis.Tx); ok && len(cmd.Name) == 1 && cmd.Name[0] == "UNWATCH" {
+		// Tx.Unwatch also tells the Tx that the WATCH it sent is gone,
+		// so that closing it sends no second UNWATCH.
+		return rediscore.Result{Err: tx.Unwatch(ctx).Err()}
+	}
 	gc := build(ctx, cmd)
 	_ = c.c.Process(ctx, gc)
 	return read(gc, cmd)
