@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 
@@ -23,6 +24,10 @@ type Options struct {
 	CloseClient bool
 	// ScanCount is the COUNT hint of each SCAN; 0 means DefaultScanCount.
 	ScanCount int64
+	// Logger receives go-redis' log lines (as "failed to dial after 5
+	// attempts") while the Backend is open, at level Warn; nil drops
+	// them. They never reach stderr: see the package documentation.
+	Logger *slog.Logger
 }
 
 // Backend is a store.Backend on a Redis server, cluster or sentinel group
@@ -57,7 +62,9 @@ func New(client goredis.UniversalClient, opts *Options) *Backend {
 		o.ScanCount = DefaultScanCount
 	}
 	_, cluster := client.(*goredis.ClusterClient)
-	return &Backend{c: client, own: o.CloseClient, cluster: cluster, scanCount: o.ScanCount, addr: addrOf(client)}
+	b := &Backend{c: client, own: o.CloseClient, cluster: cluster, scanCount: o.ScanCount, addr: addrOf(client)}
+	logSinks.track(b, o.Logger)
+	return b
 }
 
 // Client returns the go-redis client the backend sends its commands on.
@@ -68,7 +75,11 @@ func (b *Backend) Client() goredis.UniversalClient { return b.c }
 // (Options.CloseClient, or a backend made by Open). It may be called more
 // than once.
 func (b *Backend) Close() error {
-	if b.closed.Swap(true) || !b.own {
+	if b.closed.Swap(true) {
+		return nil
+	}
+	logSinks.untrack(b)
+	if !b.own {
 		return nil
 	}
 	if err := b.c.Close(); err != nil {
