@@ -91,7 +91,7 @@ func checkTLS(ctx context.Context, u *url.URL, c goredis.UniversalClient) error 
 	if !ok || cfg == nil {
 		return nil
 	}
-	conn, err := tlscheck.Dial(ctx, "tcp", addr, 0, cfg, strings.Replace(u.Scheme, "rediss", "redis", 1)+"://")
+	conn, err := tlscheck.Dial(ctx, nil, "tcp", addr, cfg, strings.Replace(u.Scheme, "rediss", "redis", 1)+"://")
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
 		return nil
@@ -139,7 +139,7 @@ func tlsDialer(scheme string, timeout time.Duration, cfg *tls.Config) func(conte
 	}
 	plain := strings.Replace(scheme, "rediss", "redis", 1) + "://"
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		return tlscheck.Dial(ctx, network, addr, timeout, cfg, plain)
+		return tlscheck.Dial(ctx, &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}, network, addr, cfg, plain)
 	}
 }
 

@@ -3,6 +3,7 @@ package valkey
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync/atomic"
 
 	"github.com/valkey-io/valkey-go"
@@ -19,6 +20,10 @@ type Options struct {
 	CloseClient bool
 	// ScanCount is the COUNT hint of each SCAN call; 0 means 1000.
 	ScanCount int64
+	// Logger is for the log lines of the client library, as in the redis
+	// backend; nil is silent. valkey-go (v1.0.79) writes no log lines, so
+	// nothing reaches it today; the backend never writes to stderr.
+	Logger *slog.Logger
 }
 
 // defaultScanCount is the COUNT hint Scan sends when Options.ScanCount is 0.

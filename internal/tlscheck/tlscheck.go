@@ -69,16 +69,15 @@ func Answers(ctx context.Context, addr string) bool {
 	return true
 }
 
-// Dial opens a TLS connection to addr with cfg, the handshake bounded by
-// ctx and by timeout (0: none), and names a server that does not answer
-// TLS (see HandshakeError).
-func Dial(ctx context.Context, network, addr string, timeout time.Duration, cfg *tls.Config, plainURL string) (net.Conn, error) {
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
+// Dial opens a TLS connection to addr with cfg through nd (nil: a
+// default net.Dialer), the connection and handshake bounded by ctx and by
+// nd.Timeout, and names a server that does not answer TLS (see
+// HandshakeError).
+func Dial(ctx context.Context, nd *net.Dialer, network, addr string, cfg *tls.Config, plainURL string) (net.Conn, error) {
+	if nd == nil {
+		nd = &net.Dialer{KeepAlive: 30 * time.Second}
 	}
-	d := tls.Dialer{NetDialer: &net.Dialer{KeepAlive: 30 * time.Second}, Config: cfg}
+	d := tls.Dialer{NetDialer: nd, Config: cfg}
 	conn, err := d.DialContext(ctx, network, addr)
 	if err != nil {
 		return nil, HandshakeError(addr, plainURL, err)
