@@ -107,7 +107,7 @@ func (d *dialer) check(ctx context.Context, opt valkey.ClientOption) error {
 	}
 	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Now()) })
 	defer stop()
-	if _, err = conn.Write([]byte("PING\r\n")); err == nil {
+	if _, err = conn.Write([]byte("*1\r\n$4\r\nPING\r\n")); err == nil {
 		var first byte
 		if first, err = bufio.NewReader(conn).ReadByte(); err == nil && strings.IndexByte("+-$*:_#,(%~>=!|", first) >= 0 {
 			return nil
