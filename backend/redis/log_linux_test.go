@@ -1,48 +1,18 @@
 package redis_test
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"log/slog"
-	"os"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/mimeiapify/store/backend/redis"
+	"github.com/mimeiapify/store/internal/testenv"
 )
-
-// captureStderr points file descriptor 2 (not only os.Stderr: go-redis'
-// default logger holds the original *os.File) at a pipe while fn runs and
-// returns what was written there.
-func captureStderr(t *testing.T, fn func()) string {
-	t.Helper()
-	saved, err := syscall.Dup(2)
-	require.NoError(t, err)
-	r, w, err := os.Pipe()
-	require.NoError(t, err)
-	require.NoError(t, syscall.Dup3(int(w.Fd()), 2, 0))
-	var out bytes.Buffer
-	done := make(chan struct{})
-	go func() { _, _ = io.Copy(&out, r); close(done) }()
-	defer func() {
-		require.NoError(t, syscall.Dup3(saved, 2, 0))
-		_ = syscall.Close(saved)
-		_ = w.Close()
-		<-done
-		_ = r.Close()
-	}()
-	fn()
-	require.NoError(t, syscall.Dup3(saved, 2, 0))
-	_ = w.Close()
-	<-done
-	return out.String()
-}
 
 // lines is a slog.Handler that keeps the messages it receives.
 type lines struct {
@@ -71,7 +41,7 @@ func (h *lines) all() string {
 // nothing reaches stderr, with a logger or without one.
 func TestNoLibraryLogLineReachesStderr(t *testing.T) {
 	h := &lines{}
-	stderr := captureStderr(t, func() {
+	stderr := testenv.CaptureStderr(t, func() {
 		start := time.Now()
 		_, err := redis.OpenOptions(context.Background(), "redis://127.0.0.1:1?max_retries=-1", &redis.Options{Logger: slog.New(h)})
 		require.Error(t, err)
