@@ -2,6 +2,7 @@ package redisrules_test
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 
 	"github.com/mimeiapify/store/redisrules"
@@ -83,7 +84,7 @@ func ExampleIncrFloat() {
 func ExampleFormatFloat() {
 	f, _ := redisrules.ParseFloat("1.50")
 	fmt.Println(redisrules.FormatFloat(f))
-	fmt.Println(redisrules.FormatFloat(big.NewFloat(-0.0)))
+	fmt.Println(redisrules.FormatFloat(big.NewFloat(math.Copysign(0, -1))))
 	fmt.Println(redisrules.FormatInt(-12))
 	// Output:
 	// 1.5
