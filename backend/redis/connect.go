@@ -42,6 +42,9 @@ func openURL(ctx context.Context, u *url.URL, opts *Options) (*Backend, error) {
 	}
 	if err := c.Ping(ctx).Err(); err != nil {
 		_ = c.Close()
+		if strings.Contains(err.Error(), "not allowed in cluster mode") { // SELECT of a database other than 0
+			return nil, clusterDBError(u, addrOf(c))
+		}
 		return nil, connectError(ctx, u, c, err)
 	}
 	if single, ok := c.(*goredis.Client); ok && (u.Scheme == Scheme || u.Scheme == SchemeTLS) {
@@ -161,8 +164,7 @@ func clusterIfNode(ctx context.Context, u *url.URL, c *goredis.Client) (goredis.
 	so := c.Options()
 	_ = c.Close()
 	if so.DB != 0 {
-		return nil, fmt.Errorf("redis: open %s: %w: %s is a Redis Cluster node, and a cluster has only database 0: use %s://%s",
-			u.Redacted(), store.ErrInvalidArgument, so.Addr, strings.Replace(u.Scheme, "redis", "redis+cluster", 1), so.Addr)
+		return nil, clusterDBError(u, so.Addr)
 	}
 	cc := goredis.NewClusterClient(clusterFromSingle(so))
 	if err := cc.Ping(ctx).Err(); err != nil {
@@ -170,6 +172,13 @@ func clusterIfNode(ctx context.Context, u *url.URL, c *goredis.Client) (goredis.
 		return nil, fmt.Errorf("redis: open %s: cluster seeded by %s: %w", u.Redacted(), so.Addr, err)
 	}
 	return cc, nil
+}
+
+// clusterDBError is the error of a redis:// URL with a database other
+// than 0 on a cluster node.
+func clusterDBError(u *url.URL, addr string) error {
+	return fmt.Errorf("redis: open %s: %w: %s is a Redis Cluster node, and a cluster has only database 0: use %s://%s",
+		u.Redacted(), store.ErrInvalidArgument, addr, strings.Replace(u.Scheme, "redis", "redis+cluster", 1), addr)
 }
 
 // clusterFromSingle carries the options of a single-server client over to
