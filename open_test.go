@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"testing"
 
@@ -40,9 +41,29 @@ func TestOpenUnknownSchemeListsTheKnownOnes(t *testing.T) {
 	require.ErrorContains(t, err, "did you forget to import")
 }
 
-func TestOpenWithoutSchemeFails(t *testing.T) {
-	_, err := store.Open(context.Background(), "just-a-path")
-	require.ErrorContains(t, err, "no scheme")
+func TestOpenWithoutSchemeSaysSoAndListsTheSchemes(t *testing.T) {
+	openerFor(t, "testlisted")
+	for _, raw := range []string{"just-a-path", "localhost:6379", "127.0.0.1:6379", "/tmp/x.db", "redis:6379/0", "user:pw@host:1", ""} {
+		b, err := store.Open(context.Background(), raw)
+		require.True(t, b == nil, raw)
+		require.ErrorIs(t, err, store.ErrInvalidArgument, raw)
+		require.ErrorContains(t, err, "missing URL scheme", raw)
+		require.ErrorContains(t, err, "testlisted://", raw)
+		require.NotContains(t, err.Error(), "did you forget to import", raw)
+	}
+	_, err := store.Open(context.Background(), "localhost:6379")
+	require.ErrorContains(t, err, "looks like [user:password@]host:port")
+}
+
+func TestOpenReturnsLiteralNilWhenTheOpenerReturnsATypedNil(t *testing.T) {
+	type fake struct{ store.Backend }
+	store.Register("testtypednil", func(context.Context, *url.URL) (store.Backend, error) {
+		var p *fake
+		return p, errors.New("boom")
+	})
+	b, err := store.Open(context.Background(), "testtypednil://x")
+	require.EqualError(t, err, "boom")
+	require.True(t, b == nil)
 }
 
 func TestOpenRedactsPasswords(t *testing.T) {

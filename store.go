@@ -98,6 +98,12 @@ func (t Type) String() string {
 //     ErrInvalidArgument.
 //
 // Implementations are safe for concurrent use.
+//
+// A new method (or a new Op) touches more than this file: every backend,
+// the prefix decorator, the conformance suite and its ctxCalls table,
+// internal/difftest, and the counting wrappers of the repos tests.
+// CONTRIBUTING.md lists each file and which test catches a miss that the
+// compiler cannot (a wrapper that embeds Backend, a type switch over Op).
 type Backend interface {
 	Keys
 	Strings

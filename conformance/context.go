@@ -91,6 +91,7 @@ var ctxCalls = []ctxCall{
 	{"SMembers", func(ctx context.Context, b store.Backend) error { return ignore(b.SMembers(ctx, cSet)) }},
 	{"SIsMember", func(ctx context.Context, b store.Backend) error { return ignore(b.SIsMember(ctx, cSet, "m")) }},
 	{"SCard", func(ctx context.Context, b store.Backend) error { return ignore(b.SCard(ctx, cSet)) }},
+	{"SRandMember", func(ctx context.Context, b store.Backend) error { return ignore(b.SRandMember(ctx, cSet, 1)) }},
 	{"Apply", func(ctx context.Context, b store.Backend) error {
 		return b.Apply(ctx, &store.SetOp{Key: cStr, Value: "x"}, &store.HSetOp{Key: cHash, Fields: pairsMap("g", "2")})
 	}},

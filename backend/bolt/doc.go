@@ -16,7 +16,9 @@
 // file), sweep (interval of the expired-key sweeper; negative disables
 // it), sweepbatch (keys deleted per sweeping transaction) and maxbatch
 // (writes per group commit). Any other parameter fails with
-// store.ErrInvalidArgument.
+// store.ErrInvalidArgument, listing the known ones, and so does a URL that
+// names no file ("bolt://"). Opening by URL creates the missing parent
+// directories of the file (mode 0755); Open, given a path, does not.
 //
 // # Errors
 //

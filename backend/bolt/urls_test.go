@@ -3,6 +3,7 @@ package bolt
 import (
 	"context"
 	"net/url"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -55,4 +56,44 @@ func TestOpenURL(t *testing.T) {
 	v, err := b.Get(ctx, "k")
 	require.NoError(t, err)
 	require.Equal(t, "v", v)
+}
+
+func TestOpenURLCreatesParentDirectories(t *testing.T) {
+	dir := t.TempDir()
+	b, err := store.Open(context.Background(), "bolt://"+dir+"/sub/dir/x.db")
+	require.NoError(t, err)
+	require.NoError(t, b.Close())
+	info, err := os.Stat(filepath.Join(dir, "sub", "dir"))
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o755), info.Mode().Perm()&0o755)
+}
+
+func TestOpenURLWithoutPathIsNamed(t *testing.T) {
+	for _, raw := range []string{"bolt://", "bolt:///", "bolt://?timeout=1s"} {
+		b, err := store.Open(context.Background(), raw)
+		require.ErrorIs(t, err, store.ErrInvalidArgument, raw)
+		require.True(t, b == nil, raw)
+		require.ErrorContains(t, err, "names no file", raw)
+		require.NotContains(t, err.Error(), `"bolt:"`, raw)
+	}
+}
+
+func TestOpenURLFailuresReturnLiteralNil(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "plain")
+	require.NoError(t, os.WriteFile(file, []byte("x"), 0o600))
+	for _, raw := range []string{
+		"bolt:///x.db?colour=red",        // unknown parameter
+		"bolt://" + file + "/under/x.db", // parent is a file: mkdir fails
+		"bolt://" + dir,                  // a directory, not a file: bbolt fails
+	} {
+		b, err := store.Open(context.Background(), raw)
+		require.Error(t, err, raw)
+		require.True(t, b == nil, "%s: got a non-nil %T", raw, b)
+		u, err := url.Parse(raw)
+		require.NoError(t, err)
+		b, err = openURL(context.Background(), u) // the opener itself, not only store.Open
+		require.Error(t, err, raw)
+		require.True(t, b == nil, "%s: opener returned a non-nil %T", raw, b)
+	}
 }

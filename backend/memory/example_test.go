@@ -32,7 +32,7 @@ func Example_open() {
 	// Output:
 	// hello <nil>
 	// 1m0s <nil>
-	// store: invalid argument: memory URL: unknown query parameter "bogus" (known: shards, sweep)
+	// memory: open: store: invalid argument: unknown URL parameter "bogus" (known: shards, sweep)
 }
 
 // New builds a backend directly; nil options mean the defaults.

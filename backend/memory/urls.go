@@ -44,7 +44,7 @@ func OptionsFromURL(u *url.URL) (*Options, error) {
 			store.ErrInvalidArgument, u.Redacted())
 	}
 	if err := store.CheckURLParams(u, paramShards, paramSweep); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("memory: open: %w", err)
 	}
 	q := u.Query()
 	opts := &Options{}

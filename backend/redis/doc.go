@@ -14,13 +14,35 @@
 //
 // The parameters are go-redis' own (ParseURL, ParseClusterURL,
 // ParseFailoverURL: dial_timeout, read_timeout, pool_size, max_retries,
-// ...); an unknown one fails with store.ErrInvalidArgument naming it.
+// ...); an unknown one fails with store.ErrInvalidArgument naming it and
+// listing the known ones. A sentinel URL without master_name fails the
+// same way, before any dial.
 // Open sets DisableIdentity (Redis 7.0 rejects CLIENT SETINFO),
 // ContextTimeoutEnabled (context deadlines bound socket waits) and, unless
 // the URL has pool_size, a pool of max(64, 32 x GOMAXPROCS) connections
 // instead of go-redis' 10 x GOMAXPROCS, which makes 64 concurrent callers
 // queue for connections. Open pings the server and fails, naming the
-// address, when it cannot reach it.
+// address, when it cannot reach it, within the context's deadline (or the
+// dial timeout when the context has none).
+//
+// A redis:// or rediss:// URL that names a node of a Redis Cluster (the
+// node answers CLUSTER INFO) gets a cluster client seeded with that node
+// before anything is written, as valkey:// does: a single-server client
+// would fail with MOVED on most keys after some writes landed. Such a URL
+// with a database other than 0 fails, naming redis+cluster://.
+//
+// A rediss:// URL on a plaintext port fails with ErrNotTLS ("the server
+// did not answer TLS"), within the deadline: Open makes one TLS handshake
+// before go-redis dials, and the client's dialer bounds its handshakes by
+// the caller's context. A redis:// URL on a TLS port says to use rediss://.
+//
+// go-redis logs through one process-wide logger, to stderr by default.
+// Importing this package replaces it (goredis.SetLogger) with one that
+// hands each line to Options.Logger of every open Backend (once per
+// distinct logger, at level Warn), and of an OpenOptions in progress;
+// with none the line is dropped. go-redis does not say which client a
+// line is about, so with several backends every logger sees every line.
+// Calling goredis.SetLogger after the import takes the lines back.
 //
 // New wraps a client the caller configured (hooks, TLS, pools are kept);
 // its Close leaves that client open unless Options.CloseClient is set.

@@ -2,6 +2,7 @@ package redis
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -21,6 +22,10 @@ type Options struct {
 	CloseClient bool
 	// ScanCount is the COUNT hint of each SCAN; 0 means DefaultScanCount.
 	ScanCount int64
+	// Logger receives go-redis' log lines (as "failed to dial after 5
+	// attempts") while the Backend is open, at level Warn; nil drops
+	// them. They never reach stderr: see the package documentation.
+	Logger *slog.Logger
 }
 
 // Backend is a store.Backend on a Redis server, cluster or sentinel group
@@ -45,11 +50,22 @@ func New(client goredis.UniversalClient, opts *Options) *Backend {
 		o = *opts
 	}
 	core := rediscore.New(newAdapter(client), rediscore.Config{Name: "redis", ScanCount: o.ScanCount, CloseClient: o.CloseClient})
-	return &Backend{Backend: core, c: client}
+	b := &Backend{Backend: core, c: client}
+	logSinks.track(b, o.Logger)
+	return b
 }
 
 // Client returns the go-redis client the backend sends its commands on.
 func (b *Backend) Client() goredis.UniversalClient { return b.c }
+
+// Close marks the backend closed, so that later calls fail with
+// store.ErrClosed, stops routing go-redis' log lines to its Logger, and
+// closes the client when the backend owns it (Options.CloseClient, or a
+// backend made by Open). It may be called more than once.
+func (b *Backend) Close() error {
+	logSinks.untrack(b)
+	return b.Backend.Close()
+}
 
 // addrOf describes where client sends its commands, for error messages.
 func addrOf(client goredis.UniversalClient) string {

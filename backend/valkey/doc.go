@@ -24,8 +24,18 @@
 // and the backend's own: standalone=true (never probe for a cluster,
 // needed for servers such as miniredis that answer CLUSTER SLOTS without
 // being one) and scan_count (the COUNT hint of SCAN, default 1000). Any
-// other parameter fails with store.ErrInvalidArgument naming it. A backend
-// opened by URL owns its client and closes it.
+// other parameter fails with store.ErrInvalidArgument naming it and
+// listing the known ones. A backend opened by URL owns its client and
+// closes it.
+//
+// Opening by URL first connects to the first address within the
+// context's deadline and sends PING (over TLS for valkeys://), because
+// valkey-go's NewClient takes no context and leaves background goroutines
+// behind when it fails: a server that is down or silent fails within the
+// deadline; a valkeys:// URL on a plaintext port fails with ErrNotTLS
+// ("the server did not answer TLS"), and a valkey:// URL on a TLS port
+// says to use valkeys://. valkey-go writes no log lines; Options.Logger
+// exists so that both Redis-protocol backends take the same options.
 //
 // # Errors
 //

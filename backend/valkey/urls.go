@@ -1,10 +1,10 @@
 package valkey
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/valkey-io/valkey-go"
 
@@ -38,33 +38,36 @@ func ParseURL(rawURL string) (valkey.ClientOption, *Options, error) {
 	var opt valkey.ClientOption
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return opt, nil, fmt.Errorf("valkey: parse URL: %w", err)
+		return opt, nil, fmt.Errorf("valkey: open: %w: %w", store.ErrInvalidArgument, err)
 	}
 	if u.Scheme != Scheme && u.Scheme != SchemeTLS {
-		return opt, nil, fmt.Errorf("valkey: URL %q: %w: scheme must be %s or %s", u.Redacted(), store.ErrInvalidArgument, Scheme, SchemeTLS)
+		return opt, nil, fmt.Errorf("valkey: open %s: %w: scheme must be %s or %s", u.Redacted(), store.ErrInvalidArgument, Scheme, SchemeTLS)
 	}
 	if err := store.CheckURLParams(u, urlParams...); err != nil {
-		return opt, nil, fmt.Errorf("valkey: %w", err)
+		return opt, nil, fmt.Errorf("valkey: open %s: %w", u.Redacted(), err)
 	}
 	q := u.Query()
 	opts := &Options{CloseClient: true}
 	if s := q.Get("scan_count"); s != "" {
 		if opts.ScanCount, err = strconv.ParseInt(s, 10, 64); err != nil || opts.ScanCount < 1 {
-			return opt, nil, fmt.Errorf("valkey: URL %q: %w: scan_count %q must be a positive integer", u.Redacted(), store.ErrInvalidArgument, s)
+			return opt, nil, fmt.Errorf("valkey: open %s: %w: scan_count %q must be a positive integer", u.Redacted(), store.ErrInvalidArgument, s)
 		}
 	}
 	standalone, err := parseBool(q, "standalone")
 	if err != nil {
-		return opt, nil, fmt.Errorf("valkey: URL %q: %w", u.Redacted(), err)
+		return opt, nil, fmt.Errorf("valkey: open %s: %w", u.Redacted(), err)
 	}
 	q.Del("scan_count")
 	q.Del("standalone")
 	u.RawQuery = q.Encode()
 	if opt, err = valkey.ParseURL(u.String()); err != nil {
-		return opt, nil, fmt.Errorf("valkey: URL %q: %w: %w", u.Redacted(), store.ErrInvalidArgument, err)
+		return opt, nil, fmt.Errorf("valkey: open %s: %w: %s", u.Redacted(), store.ErrInvalidArgument, strings.TrimPrefix(err.Error(), "valkey: "))
 	}
 	opt.ForceSingleClient = standalone
 	opt.DisableCache = true // the backend never reads through the client-side cache
+	// Redis 7.0 rejects CLIENT SETINFO, which valkey-go sends on every new
+	// connection: two error replies per connection in INFO errorstats.
+	opt.ClientSetInfo = valkey.DisableClientSetInfo
 	return opt, opts, nil
 }
 
@@ -79,21 +82,4 @@ func parseBool(q url.Values, name string) (bool, error) {
 		return false, fmt.Errorf("%w: %s=%q is not a boolean", store.ErrInvalidArgument, name, s)
 	}
 	return v, nil
-}
-
-// open is the store.Opener of both schemes: a new client that the backend
-// owns and closes.
-func open(ctx context.Context, u *url.URL) (store.Backend, error) {
-	opt, opts, err := ParseURL(u.String())
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("valkey: open %q: %w", u.Redacted(), err)
-	}
-	client, err := valkey.NewClient(opt)
-	if err != nil {
-		return nil, fmt.Errorf("valkey: open %q (%v): %w", u.Redacted(), opt.InitAddress, err)
-	}
-	return New(client, opts), nil
 }

@@ -1,6 +1,8 @@
 package valkey
 
 import (
+	"log/slog"
+
 	"github.com/valkey-io/valkey-go"
 
 	"github.com/mimeiapify/store"
@@ -15,6 +17,10 @@ type Options struct {
 	CloseClient bool
 	// ScanCount is the COUNT hint of each SCAN call; 0 means 1000.
 	ScanCount int64
+	// Logger is for the log lines of the client library, as in the redis
+	// backend; nil is silent. valkey-go (v1.0.79) writes no log lines, so
+	// nothing reaches it today; the backend never writes to stderr.
+	Logger *slog.Logger
 }
 
 // Backend is a store.Backend on a Valkey or Redis server (standalone or

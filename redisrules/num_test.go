@@ -1,4 +1,4 @@
-package redisnum
+package redisrules
 
 import "testing"
 

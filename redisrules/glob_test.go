@@ -1,4 +1,4 @@
-package glob
+package redisrules
 
 import (
 	"context"
