@@ -3,6 +3,7 @@ package bolt
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/mimeiapify/store"
@@ -156,7 +157,18 @@ func (t *txn) ttl(key string) (time.Duration, error) {
 	if m.exp == 0 {
 		return store.NoExpiry, nil
 	}
-	return time.Duration(m.exp-t.now) * time.Millisecond, nil
+	return millisToDuration(m.exp - t.now), nil
+}
+
+// millisToDuration converts a remaining TTL of ms milliseconds to a
+// Duration, clamped to the largest Duration as store.Keys.TTL promises: a
+// TTL near math.MaxInt64 nanoseconds is stored as a millisecond count
+// (rounded up) that no longer fits.
+func millisToDuration(ms int64) time.Duration {
+	if ms > math.MaxInt64/int64(time.Millisecond) {
+		return math.MaxInt64
+	}
+	return time.Duration(ms) * time.Millisecond
 }
 
 // typeOf reads a key's type.

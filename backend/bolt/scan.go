@@ -15,6 +15,8 @@ const scanChunk = 256
 // Scan yields every live key matching the Redis glob pattern, in byte
 // order. It reads in chunks of scanChunk keys, each in its own short
 // read transaction, and holds none while the caller's loop body runs.
+// Once ctx is done it yields one error wrapping ctx.Err() and no more
+// keys, even those of a chunk already read.
 func (b *Backend) Scan(ctx context.Context, pattern string) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
 		prefix := dbKey(glob.LiteralPrefix(pattern))
@@ -26,6 +28,10 @@ func (b *Backend) Scan(ctx context.Context, pattern string) iter.Seq2[string, er
 				return
 			}
 			for _, k := range keys {
+				if err := ctx.Err(); err != nil { // cancelled in the loop body
+					yield("", opError("scan", pattern, err))
+					return
+				}
 				if !yield(k, nil) {
 					return
 				}
