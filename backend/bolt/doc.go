@@ -61,7 +61,8 @@
 // with the byte 'k', because bbolt refuses empty keys and Redis allows
 // them.
 //
-//	meta   'k'+key -> type (1 byte) | expiry, Unix ms, 0 = none (8 bytes BE) | payload
+//	meta   'k'+key -> type (1 byte) | expiry, Unix ms, 0 = none (8 bytes BE) |
+//	         CRC-32C of 'k'+key, type, expiry and payload (4 bytes BE) | payload
 //	         string: payload is the value
 //	         hash, set: payload is the count of fields or members (8 bytes BE)
 //	         list: payload is head and tail indexes (8 bytes BE each)

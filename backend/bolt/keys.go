@@ -100,11 +100,12 @@ func (b *Backend) Type(ctx context.Context, key string) (store.Type, error) {
 
 // delete removes key whatever its state (live, expired or missing).
 func (t *txn) delete(key string) error {
-	b := t.metaB().Get(dbKey(key))
+	k := dbKey(key)
+	b := t.metaB().Get(k)
 	if b == nil {
 		return nil
 	}
-	m, err := decodeMeta(b)
+	m, err := decodeMeta(k, b)
 	if err != nil {
 		return fmt.Errorf("%w (key %q)", err, key)
 	}

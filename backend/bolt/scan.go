@@ -60,7 +60,7 @@ func (b *Backend) scanChunk(ctx context.Context, pattern string, prefix, seek []
 				return nil
 			}
 			n++
-			if key := fromDBKey(k); isLive(v, t.now) && glob.Match(pattern, key) {
+			if key := fromDBKey(k); isLive(k, v, t.now) && glob.Match(pattern, key) {
 				keys = append(keys, key)
 			}
 		}
@@ -70,7 +70,7 @@ func (b *Backend) scanChunk(ctx context.Context, pattern string, prefix, seek []
 }
 
 // isLive reports whether a stored meta record has not expired at now.
-func isLive(rec []byte, now int64) bool {
-	m, err := decodeMeta(rec)
+func isLive(k, rec []byte, now int64) bool {
+	m, err := decodeMeta(k, rec)
 	return err == nil && (m.exp == 0 || m.exp > now)
 }

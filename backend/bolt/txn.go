@@ -27,11 +27,12 @@ func (t *txn) collB(key string) *bbolt.Bucket {
 // live returns key's meta record if the key exists and has not expired.
 // A read sees an expired key as missing without deleting it.
 func (t *txn) live(key string) (meta, bool, error) {
-	b := t.metaB().Get(dbKey(key))
+	k := dbKey(key)
+	b := t.metaB().Get(k)
 	if b == nil {
 		return meta{}, false, nil
 	}
-	m, err := decodeMeta(b)
+	m, err := decodeMeta(k, b)
 	if err != nil {
 		return meta{}, false, fmt.Errorf("%w (key %q)", err, key)
 	}
@@ -57,11 +58,12 @@ func (t *txn) typed(op, key string, want store.Type) (meta, bool, error) {
 // reap deletes key if it is stored but expired, so that a write starts
 // from a missing key. It must run before a write looks at the key.
 func (t *txn) reap(key string) error {
-	b := t.metaB().Get(dbKey(key))
+	k := dbKey(key)
+	b := t.metaB().Get(k)
 	if b == nil {
 		return nil
 	}
-	m, err := decodeMeta(b)
+	m, err := decodeMeta(k, b)
 	if err != nil {
 		return fmt.Errorf("%w (key %q)", err, key)
 	}
@@ -91,7 +93,8 @@ func (t *txn) drop(key string, m *meta) error {
 // putMeta stores key's meta record; old is the expiry stored before (0
 // for none or a new key), so that the expiry index follows.
 func (t *txn) putMeta(key string, m *meta, oldExp int64) error {
-	if err := t.metaB().Put(dbKey(key), encodeMeta(m)); err != nil {
+	k := dbKey(key)
+	if err := t.metaB().Put(k, encodeMeta(k, m)); err != nil {
 		return fmt.Errorf("bolt: key %q: %w", key, err)
 	}
 	if oldExp == m.exp {
