@@ -89,6 +89,10 @@ func Open(path string, opts *Options) (*Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
 	}
+	if err := checkBuckets(db); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
+	}
 	o.CloseDB = true
 	b, err := New(db, &o)
 	if err != nil {

@@ -1,11 +1,15 @@
 package bolt
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
 	"io"
 	"os"
+	"slices"
+
+	"go.etcd.io/bbolt"
 )
 
 // bbolt's on-disk format (go.etcd.io/bbolt/internal/common), in the byte
@@ -85,7 +89,7 @@ func (c *fileCheck) check() error {
 	if need := m.pgid * m.pageSize; uint64(c.size) < need {
 		return fmt.Errorf("file is %d bytes, shorter than the %d pages of %d bytes its meta page counts (truncated?)", c.size, m.pgid, m.pageSize)
 	}
-	if err := c.walk(m.root, 0); err != nil {
+	if err := c.walk(m.root, 0, nil, nil); err != nil {
 		return err
 	}
 	return c.checkFreelist()
@@ -181,8 +185,10 @@ func (c *fileCheck) readPage(id uint64, wantFlags uint16) ([]byte, error) {
 	return b, nil
 }
 
-// walk checks the branch or leaf page id and every page below it.
-func (c *fileCheck) walk(id uint64, depth int) error {
+// walk checks the branch or leaf page id and every page below it, whose
+// keys must all be at least lo and below hi (nil: no bound), as bbolt's
+// search assumes.
+func (c *fileCheck) walk(id uint64, depth int, lo, hi []byte) error {
 	if depth > checkMaxDepth {
 		return fmt.Errorf("page %d: tree deeper than %d", id, checkMaxDepth)
 	}
@@ -190,12 +196,13 @@ func (c *fileCheck) walk(id uint64, depth int) error {
 	if err != nil {
 		return err
 	}
-	return c.checkNode(p, id, depth)
+	return c.checkNode(p, id, depth, lo, hi)
 }
 
 // checkNode checks the elements of the branch or leaf page p (a stored
-// page, or an inline bucket's page when id is 0).
-func (c *fileCheck) checkNode(p []byte, id uint64, depth int) error {
+// page, or an inline bucket's page when id is 0): their bounds, their
+// keys' order and bounds, and what they lead to.
+func (c *fileCheck) checkNode(p []byte, id uint64, depth int, lo, hi []byte) error {
 	if len(p) < pageHeader {
 		return fmt.Errorf("page %d: %d bytes", id, len(p))
 	}
@@ -206,44 +213,80 @@ func (c *fileCheck) checkNode(p []byte, id uint64, depth int) error {
 	if pageHeader+count*elemSize > len(p) {
 		return fmt.Errorf("page %d: %d elements do not fit", id, count)
 	}
-	for i := range count {
+	keys := make([][]byte, count)
+	next := uint64(pageHeader + count*elemSize) // bbolt packs the elements' data in order, right after them
+	for i := range keys {
+		k, end, err := elemKey(p, pageHeader+i*elemSize, flags == branchPage, next)
+		if err != nil {
+			return fmt.Errorf("page %d: element %d: %w", id, i, err)
+		}
+		next = end
+		if (i > 0 && bytes.Compare(keys[i-1], k) >= 0) || (lo != nil && bytes.Compare(k, lo) < 0) || (hi != nil && bytes.Compare(k, hi) >= 0) {
+			return fmt.Errorf("page %d: element %d: key out of order", id, i)
+		}
+		keys[i] = k
+	}
+	for i := range keys {
 		e := pageHeader + i*elemSize
-		if err := c.checkElem(p, e, flags == branchPage, id, depth); err != nil {
+		if flags == branchPage {
+			clo, chi := lo, hi
+			if i > 0 {
+				clo = keys[i]
+			}
+			if i+1 < count {
+				chi = keys[i+1]
+			}
+			if err := c.walk(ne.Uint64(p[e+8:]), depth+1, clo, chi); err != nil {
+				return err
+			}
+		} else if err := c.checkLeaf(p, e, id, depth); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// checkElem checks the element at offset e of page p.
-func (c *fileCheck) checkElem(p []byte, e int, branch bool, id uint64, depth int) error {
-	if branch {
-		pos, ksize := uint64(ne.Uint32(p[e:])), uint64(ne.Uint32(p[e+4:]))
-		if uint64(e)+pos+ksize > uint64(len(p)) {
-			return fmt.Errorf("page %d: branch key out of the page", id)
-		}
-		return c.walk(ne.Uint64(p[e+8:]), depth+1)
+// elemKey returns the key of the element at offset e of page p and the
+// offset where its data ends, checking that its data starts at start (as
+// bbolt writes pages: the elements' keys and values packed in order after
+// the elements), that its key is not empty and that its data lies within
+// the page.
+func elemKey(p []byte, e int, branch bool, start uint64) ([]byte, uint64, error) {
+	pos, ksize, vsize := uint64(ne.Uint32(p[e:])), uint64(ne.Uint32(p[e+4:])), uint64(0)
+	if !branch {
+		pos, ksize, vsize = uint64(ne.Uint32(p[e+4:])), uint64(ne.Uint32(p[e+8:])), uint64(ne.Uint32(p[e+12:]))
 	}
+	switch {
+	case uint64(e)+pos != start:
+		return nil, 0, fmt.Errorf("data at %d, not %d where the element before ends", uint64(e)+pos, start)
+	case ksize == 0:
+		return nil, 0, fmt.Errorf("empty key")
+	case start+ksize+vsize > uint64(len(p)):
+		return nil, 0, fmt.Errorf("out of the page")
+	}
+	return p[start : start+ksize], start + ksize + vsize, nil
+}
+
+// checkLeaf checks what the leaf element at offset e of page p leads to:
+// a nested bucket's tree or inline page.
+func (c *fileCheck) checkLeaf(p []byte, e int, id uint64, depth int) error {
 	flags, pos := ne.Uint32(p[e:]), uint64(ne.Uint32(p[e+4:]))
 	ksize, vsize := uint64(ne.Uint32(p[e+8:])), uint64(ne.Uint32(p[e+12:]))
-	end := uint64(e) + pos + ksize + vsize
-	if end > uint64(len(p)) {
-		return fmt.Errorf("page %d: leaf element out of the page", id)
-	}
 	if flags&bucketLeafFlag == 0 {
 		return nil
 	}
-	v := p[uint64(e)+pos+ksize : end]
+	start := uint64(e) + pos + ksize
+	v := p[start : start+vsize]
 	if len(v) < inBucketSize {
 		return fmt.Errorf("page %d: bucket header of %d bytes", id, len(v))
 	}
 	if root := ne.Uint64(v); root != 0 {
-		return c.walk(root, depth+1)
+		return c.walk(root, depth+1, nil, nil)
 	}
 	if depth > checkMaxDepth {
 		return fmt.Errorf("page %d: buckets nested deeper than %d", id, checkMaxDepth)
 	}
-	return c.checkNode(v[inBucketSize:], 0, depth+1) // an inline bucket
+	return c.checkNode(v[inBucketSize:], 0, depth+1, nil, nil) // an inline bucket
 }
 
 // checkFreelist checks the freelist page: its type and size, and that
@@ -279,6 +322,30 @@ func (c *fileCheck) checkFreelist() error {
 			return fmt.Errorf("freelist: page %d is free and in use", id)
 		}
 		free[id] = true
+	}
+	return nil
+}
+
+// checkBuckets checks the top-level buckets of a file Open opened: none
+// (a new file) or exactly the backend's three. A damaged bucket name
+// would otherwise make New create an empty bucket beside it, and every key
+// read as missing.
+func checkBuckets(db *bbolt.DB) error {
+	var names []string
+	err := guard(func() error {
+		return db.View(func(tx *bbolt.Tx) error {
+			return tx.ForEach(func(name []byte, _ *bbolt.Bucket) error {
+				names = append(names, string(name))
+				return nil
+			})
+		})
+	})
+	if err != nil {
+		return err
+	}
+	want := []string{string(bucketColls), string(bucketExpiry), string(bucketMeta)} // in bbolt's order
+	if len(names) != 0 && !slices.Equal(names, want) {
+		return fmt.Errorf("%w: top-level buckets %q, want none or %q", ErrCorrupt, names, want)
 	}
 	return nil
 }

@@ -135,7 +135,9 @@ func runWrite(r *request, t *txn) (err error) {
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			if isFault(p) || fromBolt() {
+			if d, ok := p.(damaged); ok {
+				err = opError(r.op, r.key, d)
+			} else if isFault(p) || fromBolt() {
 				err = opError(r.op, r.key, damaged{p})
 			} else {
 				err = panicked{p}

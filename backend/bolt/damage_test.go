@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,8 +44,33 @@ func writeDamageSource(t *testing.T, path string) {
 	for i := 0; i < damageRecords; i += 3 { // free some pages
 		require.NoError(t, b.Set(ctx, damageKey(i), damageValue(i), 0))
 	}
+	_, err = b.HSet(ctx, "hash", damageHash())
+	require.NoError(t, err)
+	_, err = b.RPush(ctx, "list", damageList()...)
+	require.NoError(t, err)
+	_, err = b.SAdd(ctx, "set", damageList()...)
+	require.NoError(t, err)
 	require.NoError(t, b.Set(ctx, "last", "", 0))
 	require.NoError(t, b.Close())
+}
+
+// damageList is the known list, and the known set's members.
+func damageList() []string {
+	out := make([]string, 150)
+	for i := range out {
+		out[i] = fmt.Sprintf("element %d %s", i, strings.Repeat("e", i%40))
+	}
+	return out
+}
+
+// damageHash is the known hash.
+func damageHash() map[string]string {
+	out := map[string]string{}
+	for i := range 150 {
+		out[fmt.Sprintf("field %d", i)] = fmt.Sprintf("value %d %s", i, strings.Repeat("h", i%40))
+	}
+	out[strings.Repeat("long field ", 60)] = "long field's value"
+	return out
 }
 
 // TestDamagedFiles opens copies of one file damaged in 200+ ways (each
@@ -161,6 +187,7 @@ func checkDamaged(w io.Writer, path string) (string, error) {
 			fmt.Fprintf(w, "WRONG %s %q\n", damageKey(i), v)
 		}
 	}
+	failed += checkCollections(w, b)
 	for k, err := range b.Scan(ctx, "rec:*") {
 		if err == nil {
 			if _, err := b.Get(ctx, k); err != nil && !errors.Is(err, ErrCorrupt) && !errors.Is(err, store.ErrNotFound) {
@@ -176,4 +203,32 @@ func checkDamaged(w io.Writer, path string) (string, error) {
 		return "errors", nil
 	}
 	return "intact", nil
+}
+
+// checkCollections reads the known hash, list and set back whole,
+// reporting a wrong one to w, and returns how many reads failed.
+func checkCollections(w io.Writer, b *Backend) int {
+	failed := 0
+	if h, err := b.HGetAll(ctx, "hash"); err != nil {
+		failed++
+	} else if !maps.Equal(h, damageHash()) {
+		fmt.Fprintf(w, "WRONG hash: %d fields\n", len(h))
+	}
+	if l, err := b.LRange(ctx, "list", 0, -1); err != nil {
+		failed++
+	} else if !slices.Equal(l, damageList()) {
+		fmt.Fprintf(w, "WRONG list: %d elements\n", len(l))
+	}
+	if m, err := b.SMembers(ctx, "set"); err != nil {
+		failed++
+	} else if slices.Sort(m); !slices.Equal(m, sortedCopy(damageList())) {
+		fmt.Fprintf(w, "WRONG set: %d members\n", len(m))
+	}
+	return failed
+}
+
+func sortedCopy(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
 }

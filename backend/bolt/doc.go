@@ -67,12 +67,14 @@
 //	         hash, set: payload is the count of fields or members (8 bytes BE)
 //	         list: payload is head and tail indexes (8 bytes BE each)
 //	coll   'k'+key -> nested bucket, one per hash, set or list:
-//	         hash: 'k'+field -> value
-//	         set:  'k'+member -> empty
+//	         hash: 'k'+field -> value | sum
+//	         set:  'k'+member -> sum
 //	         a field or member longer than 512 bytes is stored instead as
-//	         'h'+SHA-256(name) -> uvarint(len(name)) | name | value
-//	         list: index (8 bytes BE) -> element, for head <= index < tail;
+//	         'h'+SHA-256(name) -> uvarint(len(name)) | name | value | sum
+//	         list: index (8 bytes BE) -> element | sum, for head <= index < tail;
 //	               a new list starts at 1<<63, LPush grows down, RPush up
+//	         sum: CRC-32C of key, the element's stored key and what precedes
+//	              the sum (4 bytes BE)
 //	exp    expiry (8 bytes BE) + 'k'+key -> empty, the sweeper's index
 //
 // So a hash-field, set-member or list-end change writes one element and

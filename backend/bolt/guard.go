@@ -32,6 +32,9 @@ func guard(fn func() error) (err error) {
 // bbolt, or panics again with p when it came from elsewhere. It must be
 // called from the deferred function that recovered p.
 func corruptPanic(p any) error {
+	if d, ok := p.(damaged); ok {
+		return d
+	}
 	if !isFault(p) && !fromBolt() {
 		panic(p)
 	}

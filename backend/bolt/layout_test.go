@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"hash/crc32"
 	"strings"
@@ -71,13 +72,16 @@ func TestLayout(t *testing.T) {
 		require.NotNil(t, hb)
 		v, ok := lookup(hb, []byte("k"))
 		require.True(t, ok)
-		require.Empty(t, v)
+		require.Equal(t, binary.BigEndian.AppendUint32(nil, crc32.Checksum([]byte("hk"), crc32.MakeTable(crc32.Castagnoli))), v,
+			"an empty field value is its checksum alone: CRC-32C of the hash's key, the field's stored key and the value")
 		lm, err := decodeMeta([]byte("kl"), tx.Bucket(bucketMeta).Get([]byte("kl")))
 		require.NoError(t, err)
 		require.Equal(t, listOrigin-2, lm.head)
 		require.Equal(t, listOrigin, lm.tail)
 		lb := tx.Bucket(bucketColls).Bucket([]byte("kl"))
-		require.Equal(t, []byte("a"), lb.Get(listKey(listOrigin-2)))
+		p, err := openEntry("l", listKey(listOrigin-2), lb.Get(listKey(listOrigin-2)))
+		require.NoError(t, err)
+		require.Equal(t, []byte("a"), p)
 		require.NotNil(t, tx.Bucket(bucketExpiry).Get(expiryKey(lm.exp, "l")))
 		return nil
 	}))
