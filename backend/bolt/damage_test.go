@@ -100,8 +100,17 @@ func TestDamagedFiles(t *testing.T) {
 	outcomes := runDamageChild(t, files)
 	require.Len(t, outcomes, len(damages), "the child checked every damaged file")
 	counts := map[string]int{}
-	for _, o := range outcomes {
+	for i, o := range outcomes {
 		counts[o]++
+		if name := damages[i].Name; !strings.HasPrefix(name, "flip-") {
+			t.Logf("%s: %s", name, o)
+		}
+		switch name := damages[i].Name; name {
+		case "metas-garbled", "meta-newest-lies-hwm", "meta-newest-root-is-freelist", "freelist-type", "freelist-ids":
+			require.Equal(t, "refused", o, name)
+		case "meta0-garbled", "meta1-garbled", "meta-older-lies-hwm":
+			require.Equal(t, "intact", o, "%s: bbolt uses the valid or newest meta page, and the source's last write touched no record", name)
+		}
 	}
 	t.Logf("%d damaged files of %d bytes: %v", len(damages), st.Size(), counts)
 }

@@ -13,6 +13,7 @@ import (
 // 1 are meta pages whose body (magic, version, page size, flags, root
 // bucket, freelist page, high-water mark, txid, checksum) follows it.
 const (
+	boltMagic      = 0xED0CDAED
 	boltHeader     = 16
 	boltPageSizeAt = boltHeader + 8
 	boltRootAt     = boltHeader + 16
@@ -32,8 +33,9 @@ type BoltDamage struct {
 
 // BoltDamages returns the damages a bolt fault test applies to copies of
 // one file of size bytes and page size pageSize: each meta page garbled,
-// each meta page checking out but lying (a high-water mark past the end of
-// the file, a root on the freelist page), both meta pages garbled, the
+// the newest and the older meta page checking out but lying (a high-water
+// mark past the end of the file, a root on the freelist page), both meta
+// pages garbled, the
 // freelist page with an unknown page type and with page ids out of range,
 // truncations at several lengths, and flips random bytes sets over the
 // whole file, each set from its own seed derived from seed (so a failure
@@ -45,8 +47,8 @@ func BoltDamages(size, pageSize int64, seed uint64, flips int) []BoltDamage {
 		{"metas-garbled", func(p string) error {
 			return firstErr(GarbleMetaPage(p, 0), GarbleMetaPage(p, 1))
 		}},
-		{"meta0-lies-hwm", func(p string) error { return RewriteMeta(p, 0, boltPgidAt, 1<<20) }},
-		{"meta1-lies-hwm", func(p string) error { return RewriteMeta(p, 1, boltPgidAt, 1<<20) }},
+		{"meta-newest-lies-hwm", func(p string) error { return rewriteMetaOf(p, true, boltPgidAt, 1<<20) }},
+		{"meta-older-lies-hwm", func(p string) error { return rewriteMetaOf(p, false, boltPgidAt, 1<<20) }},
 		{"meta-newest-root-is-freelist", func(p string) error { return rootOnFreelist(p) }},
 		{"freelist-type", DamageFreelistType},
 		{"freelist-ids", DamageFreelistIDs},
@@ -65,14 +67,30 @@ func BoltDamages(size, pageSize int64, seed uint64, flips int) []BoltDamage {
 	return d
 }
 
-// BoltPageSize returns the page size a bbolt file's first meta page
-// records.
+// BoltPageSize returns the page size a bbolt file's meta pages record:
+// the first one's, or when it is damaged (wrong magic number), the second
+// one's, found as bbolt finds it, at 1 KiB to 16 MiB.
 func BoltPageSize(path string) (int64, error) {
-	b, err := readAt(path, boltPageSizeAt, 4)
-	if err != nil {
-		return 0, err
+	for _, off := range append([]int64{0}, metaOffsets()...) {
+		b, err := readAt(path, off+boltHeader, 12)
+		if err != nil {
+			break
+		}
+		if ne.Uint32(b) == boltMagic {
+			return int64(ne.Uint32(b[8:])), nil
+		}
 	}
-	return int64(ne.Uint32(b)), nil
+	return 0, fmt.Errorf("faults: %s: no bbolt meta page with a valid magic number", path)
+}
+
+// metaOffsets are where bbolt looks for the second meta page when the
+// first is damaged.
+func metaOffsets() []int64 {
+	out := make([]int64, 0, 15)
+	for i := range 15 {
+		out = append(out, 1024<<i)
+	}
+	return out
 }
 
 // GarbleMetaPage overwrites the body of meta page n (0 or 1) with bytes
@@ -126,6 +144,19 @@ func newestMeta(path string) (int64, error) {
 		return 1, nil
 	}
 	return 0, nil
+}
+
+// rewriteMetaOf is RewriteMeta on the newest meta page (the one bbolt
+// uses) or on the older one.
+func rewriteMetaOf(path string, newest bool, field int64, v uint64) error {
+	n, err := newestMeta(path)
+	if err != nil {
+		return err
+	}
+	if !newest {
+		n = 1 - n
+	}
+	return RewriteMeta(path, n, field, v)
 }
 
 // rootOnFreelist makes the newest meta page's root bucket the freelist
