@@ -78,7 +78,11 @@ func damageHash() map[string]string {
 // process, so that a crash fails the test instead of ending the run, and
 // requires every open to fail with ErrCorrupt or give, for every known
 // record, its value or an error: no crash, no panic, no wrong value.
-func TestDamagedFiles(t *testing.T) {
+func TestDamagedFiles(t *testing.T) { runDamages(t, 11, 190) }
+
+// runDamages writes the source file, damages copies of it (flips sets of
+// random bytes from seed) and checks them in a child process.
+func runDamages(t *testing.T, seed uint64, flips int) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "source.db")
 	writeDamageSource(t, src)
@@ -88,7 +92,7 @@ func TestDamagedFiles(t *testing.T) {
 	require.NoError(t, err)
 	orig, err := os.ReadFile(src)
 	require.NoError(t, err)
-	damages := faults.BoltDamages(st.Size(), ps, 11, 190)
+	damages := faults.BoltDamages(st.Size(), ps, seed, flips)
 	require.GreaterOrEqual(t, len(damages), 200)
 	files := filepath.Join(dir, "damaged")
 	require.NoError(t, os.Mkdir(files, 0o700))
