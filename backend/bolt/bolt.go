@@ -120,8 +120,10 @@ func openDB(path string, o *Options) (*bbolt.DB, error) {
 		db, err = bbolt.Open(path, mode, &bbolt.Options{Timeout: o.Timeout, NoSync: o.NoSync, OpenFile: openFile})
 		return err
 	})
-	if err != nil && db == nil && file != nil {
-		_ = file.Close() // after a panic inside bbolt.Open; a no-op otherwise
+	if _, ok := err.(damaged); ok && file != nil {
+		// bbolt.Open panicked: it left the file open and maybe mapped
+		unmapFile(file)
+		_ = file.Close()
 	}
 	return db, err
 }

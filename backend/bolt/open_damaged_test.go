@@ -39,3 +39,18 @@ func openFDs(t *testing.T) int {
 	}
 	return len(entries)
 }
+
+// TestPanickedBboltOpenReleasesTheFile: when bbolt.Open itself panics (the
+// check at Open is bypassed here), openDB closes and unmaps the file, so
+// that neither a handle nor the lock is left.
+func TestPanickedBboltOpenReleasesTheFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "freelist.db")
+	writeDamageSource(t, path)
+	require.NoError(t, faults.DamageFreelistType(path))
+	fdsBefore := openFDs(t)
+	o := withDefaults(nil)
+	_, err := openDB(path, &o)
+	require.ErrorIs(t, err, ErrCorrupt, "bbolt.Open panicked and openDB turned it into an error")
+	require.Equal(t, fdsBefore, openFDs(t), "a file handle is left open")
+	require.False(t, locked(path), "the file is left locked")
+}
