@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/mimeiapify/store"
 	"github.com/mimeiapify/store/internal/faults"
@@ -27,7 +28,7 @@ func TestOpenDamagedFreelistFailsAndReleasesTheFile(t *testing.T) {
 	if err == nil {
 		require.NoError(t, db.Close())
 	}
-	require.NotErrorIs(t, err, bbolt.ErrTimeout, "the failed Open left the file locked")
+	require.NotErrorIs(t, err, berrors.ErrTimeout, "the failed Open left the file locked")
 	require.False(t, locked(path), "the failed Open left the file locked")
 }
 
