@@ -12,7 +12,8 @@
 //	}
 //
 // Each behaviour is one subtest, grouped by area (Keys, Strings, Hash,
-// List, Set, TTL, Scan, Atomic, Concurrency, Context, Close, Errors), so
+// List, Set, TTL, Scan, Atomic, Concurrency, Context, Close, Errors,
+// Limits), so
 // that go test -run 'TestConformance/Hash' selects one group and
 // -run 'TestConformance/Hash/HGetMissingField' one behaviour. Subtests run
 // one after the other, never in parallel, so harnesses may share a server.

@@ -3,6 +3,7 @@ package bolt
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"iter"
 
 	"github.com/mimeiapify/store/internal/glob"
@@ -60,17 +61,15 @@ func (b *Backend) scanChunk(ctx context.Context, pattern string, prefix, seek []
 				return nil
 			}
 			n++
-			if key := fromDBKey(k); isLive(k, v, t.now) && glob.Match(pattern, key) {
+			m, err := decodeMeta(k, v)
+			if err != nil {
+				return opError("scan", pattern, fmt.Errorf("%w (key %q)", err, fromDBKey(k)))
+			}
+			if key := fromDBKey(k); (m.exp == 0 || m.exp > t.now) && glob.Match(pattern, key) {
 				keys = append(keys, key)
 			}
 		}
 		return nil
 	})
 	return keys, next, err
-}
-
-// isLive reports whether a stored meta record has not expired at now.
-func isLive(k, rec []byte, now int64) bool {
-	m, err := decodeMeta(k, rec)
-	return err == nil && (m.exp == 0 || m.exp > now)
 }
