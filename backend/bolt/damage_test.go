@@ -36,7 +36,7 @@ func damageValue(i int) string {
 // records, one write per transaction, then one more write so that falling
 // back to the older meta page loses no record.
 func writeDamageSource(t *testing.T, path string) {
-	b, err := Open(path, &Options{SweepInterval: -1})
+	b, err := Open(path, &Options{SweepInterval: -1, NoSync: true}) // the copies read the page cache
 	require.NoError(t, err)
 	for i := range damageRecords {
 		require.NoError(t, b.Set(ctx, damageKey(i), damageValue(i), 0))
