@@ -30,7 +30,25 @@
 // ends. Opening a file another process holds fails after Options.Timeout
 // with an error that says the file is locked and names it. bbolt's own
 // limits surface as its errors: a key, field or member longer than 32767
-// bytes fails with bbolt's "key too large".
+// bytes fails with bbolt's "key too large". A write that fails at commit
+// (a full disk) names its call too: "bolt: set \"k\": write ...: no space
+// left on device". A damaged file gives errors wrapping ErrCorrupt.
+//
+// # Damaged files
+//
+// bbolt trusts its file: a truncated or damaged one can make it fault on a
+// mapped read (a crash no recover catches), panic, or return wrong data.
+// So Open first checks the file's structure without mapping it (both meta
+// pages, the file's size against its page count, every page in use, key
+// order, the freelist, the top-level buckets), reading each page in use
+// once, and refuses a damaged file with ErrCorrupt, leaving it neither
+// open nor locked. Every stored record carries a CRC-32C of itself and its
+// key (see the layout below), so damage inside a record fails the read
+// that meets it with ErrCorrupt instead of returning wrong data; a lookup
+// that misses next to a damaged record, and a collection whose elements
+// disagree with its count, fail the same way. As a last resort every call
+// into bbolt turns a memory fault or a panic raised inside bbolt into an
+// error wrapping ErrCorrupt.
 //
 // # Guarantees
 //
