@@ -76,11 +76,12 @@ var _ store.Backend = (*Backend)(nil)
 // handle to it afterwards. On failure the *Backend is nil.
 func Open(path string, opts *Options) (*Backend, error) {
 	o := withDefaults(opts)
-	if err := checkFile(path); err != nil {
-		if locked(path) {
-			return nil, fmt.Errorf("bolt: open %s: file is locked by another process: %w", path, berrors.ErrTimeout)
-		}
-		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
+	// A file another process holds may change under the check: check it
+	// again once it is ours.
+	busy := locked(path)
+	checkErr := checkFile(path)
+	if checkErr != nil && !busy && !locked(path) {
+		return nil, fmt.Errorf("bolt: open %s: %w", path, checkErr)
 	}
 	db, err := openDB(path, &o)
 	if errors.Is(err, berrors.ErrTimeout) {
@@ -89,9 +90,15 @@ func Open(path string, opts *Options) (*Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
 	}
-	if err := checkBuckets(db); err != nil {
+	if busy || checkErr != nil {
+		checkErr = checkFile(path)
+	}
+	if checkErr == nil {
+		checkErr = checkBuckets(db)
+	}
+	if checkErr != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
+		return nil, fmt.Errorf("bolt: open %s: %w", path, checkErr)
 	}
 	o.CloseDB = true
 	b, err := New(db, &o)
