@@ -131,7 +131,12 @@ type Keys interface {
 	// remove.
 	Persist(ctx context.Context, key string) (bool, error)
 	// TTL returns key's remaining time to live, NoExpiry when it has
-	// none, and ErrNotFound when the key does not exist.
+	// none, and ErrNotFound when the key does not exist. Every positive
+	// TTL up to the largest Duration (math.MaxInt64 ns, about 292 years)
+	// is kept whole, also past 2262-04-11 where Unix nanoseconds end; the
+	// value read back is clamped to the largest Duration (a TTL rounded up
+	// to whole milliseconds may exceed it), so a key that expires never
+	// reads as NoExpiry or as a negative duration.
 	TTL(ctx context.Context, key string) (time.Duration, error)
 	// Type returns the type of key's value; TypeNone when it is missing.
 	// A key that holds a kind of value the contract does not know (a
@@ -147,7 +152,10 @@ type Keys interface {
 	// literally. A key that exists and matches for the whole scan is
 	// yielded; one created or deleted during the scan may or may not be.
 	// Scan never holds the whole keyspace locked. On failure it yields
-	// one error and stops; stopping the loop early is fine.
+	// one error and stops; stopping the loop early is fine. Once ctx is
+	// done, even when it is cancelled in the loop body, the next yield is
+	// one error wrapping ctx.Err() and the scan stops: no further keys,
+	// not even those already read in advance.
 	Scan(ctx context.Context, pattern string) iter.Seq2[string, error]
 }
 

@@ -13,7 +13,7 @@
 //
 // Each behaviour is one subtest, grouped by area (Keys, Strings, Hash,
 // List, Set, TTL, Scan, Atomic, Concurrency, Context, Close, Errors,
-// Order, Foreign), so
+// Order, Foreign, Limits), so
 // that go test -run 'TestConformance/Hash' selects one group and
 // -run 'TestConformance/Hash/HGetMissingField' one behaviour. Subtests run
 // one after the other, never in parallel, so harnesses may share a server.

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"slices"
 	"testing"
 )
 
@@ -24,11 +25,12 @@ func groups() []group {
 		{"Scan", scanCases},
 		{"Atomic", atomicCases},
 		{"Concurrency", concurrencyCases},
-		{"Context", contextCases},
+		{"Context", slices.Concat(contextCases, scanLoopCases)},
 		{"Close", closeCases},
 		{"Errors", errorsCases},
 		{"Order", orderCases},
 		{"Foreign", foreignCases},
+		{"Limits", limitsCases},
 	}
 }
 

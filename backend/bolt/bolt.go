@@ -70,19 +70,35 @@ var _ store.Backend = (*Backend)(nil)
 
 // Open opens (or creates) the bbolt file at path. It fails after
 // Options.Timeout with an error naming the path when another process
-// holds the file.
+// holds the file. It first checks the file's structure (see checkFile),
+// reading every page in use once, and fails with an error wrapping
+// ErrCorrupt when the file is damaged, holding neither its lock nor a
+// handle to it afterwards. On failure the *Backend is nil.
 func Open(path string, opts *Options) (*Backend, error) {
 	o := withDefaults(opts)
-	mode := o.FileMode
-	if mode == 0 {
-		mode = 0o600
+	// A file another process holds may change under the check: check it
+	// again once it is ours.
+	busy := locked(path)
+	checkErr := checkFile(path)
+	if checkErr != nil && !busy && !locked(path) {
+		return nil, fmt.Errorf("bolt: open %s: %w", path, checkErr)
 	}
-	db, err := bbolt.Open(path, mode, &bbolt.Options{Timeout: o.Timeout, NoSync: o.NoSync})
+	db, err := openDB(path, &o)
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("bolt: open %s: file is locked by another process (waited %v): %w", path, o.Timeout, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
+	}
+	if busy || checkErr != nil {
+		checkErr = checkFile(path)
+	}
+	if checkErr == nil {
+		checkErr = checkBuckets(db)
+	}
+	if checkErr != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("bolt: open %s: %w", path, checkErr)
 	}
 	o.CloseDB = true
 	b, err := New(db, &o)
@@ -93,6 +109,32 @@ func Open(path string, opts *Options) (*Backend, error) {
 	return b, nil
 }
 
+// openDB is bbolt.Open guarded against bbolt's panics on a damaged file:
+// when it panics, the file it opened is closed, which releases its lock.
+func openDB(path string, o *Options) (*bbolt.DB, error) {
+	mode := o.FileMode
+	if mode == 0 {
+		mode = 0o600
+	}
+	var file *os.File
+	openFile := func(name string, flag int, perm os.FileMode) (*os.File, error) {
+		f, err := os.OpenFile(name, flag, perm)
+		file = f
+		return f, err
+	}
+	var db *bbolt.DB
+	err := guard(func() (err error) {
+		db, err = bbolt.Open(path, mode, &bbolt.Options{Timeout: o.Timeout, NoSync: o.NoSync, OpenFile: openFile})
+		return err
+	})
+	if _, ok := err.(damaged); ok && file != nil {
+		// bbolt.Open panicked: it left the file open and maybe mapped
+		unmapFile(file)
+		_ = file.Close()
+	}
+	return db, err
+}
+
 // New returns a Backend over an open DB, creating its buckets. Close
 // closes db only when Options.CloseDB is set.
 func New(db *bbolt.DB, opts *Options) (*Backend, error) {
@@ -100,13 +142,15 @@ func New(db *bbolt.DB, opts *Options) (*Backend, error) {
 		return nil, fmt.Errorf("bolt: new: %w: nil DB", store.ErrInvalidArgument)
 	}
 	o := withDefaults(opts)
-	err := db.Update(func(tx *bbolt.Tx) error {
-		for _, name := range [][]byte{bucketMeta, bucketColls, bucketExpiry} {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-				return err
+	err := guard(func() error {
+		return db.Update(func(tx *bbolt.Tx) error {
+			for _, name := range [][]byte{bucketMeta, bucketColls, bucketExpiry} {
+				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+					return err
+				}
 			}
-		}
-		return nil
+			return nil
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("bolt: new %s: create buckets: %w", db.Path(), err)
@@ -185,11 +229,16 @@ func (b *Backend) view(ctx context.Context, op, key string, fn func(t *txn) erro
 	if err := b.begin(ctx, op, key); err != nil {
 		return err
 	}
-	err := b.db.View(func(tx *bbolt.Tx) error {
-		return fn(&txn{tx: tx, now: now()})
+	err := guard(func() error {
+		return b.db.View(func(tx *bbolt.Tx) error {
+			return fn(&txn{tx: tx, now: now()})
+		})
 	})
 	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
 		return opError(op, key, store.ErrClosed)
+	}
+	if _, ok := err.(damaged); ok {
+		return opError(op, key, err)
 	}
 	return err
 }

@@ -17,6 +17,9 @@ func TestMain(m *testing.M) {
 		crashChild(path)
 		return
 	}
+	if dir := os.Getenv(damageEnv); dir != "" {
+		os.Exit(damageChild(dir))
+	}
 	goleak.VerifyTestMain(m)
 }
 

@@ -100,24 +100,28 @@ func (b *Backend) commit(batch []*request) {
 	})
 	for len(batch) > 0 {
 		failed, ferr := -1, error(nil)
-		err := b.db.Update(func(tx *bbolt.Tx) error {
-			t := &txn{tx: tx, now: now()}
-			for i, r := range batch {
-				if err := runWrite(r, t); err != nil {
-					failed, ferr = i, err
-					return errAbort
+		err := guard(func() error {
+			return b.db.Update(func(tx *bbolt.Tx) error {
+				t := &txn{tx: tx, now: now()}
+				for i, r := range batch {
+					if err := runWrite(r, t); err != nil {
+						failed, ferr = i, err
+						return errAbort
+					}
 				}
-			}
-			return nil
+				return nil
+			})
 		})
 		if failed >= 0 {
 			batch[failed].done <- ferr
 			batch = slices.Delete(batch, failed, failed+1)
 			continue
 		}
-		b.commits.Add(1)
+		if err == nil {
+			b.commits.Add(1)
+		}
 		for _, r := range batch {
-			r.done <- err
+			r.done <- commitError(r, err)
 		}
 		return
 	}
@@ -131,8 +135,24 @@ func runWrite(r *request, t *txn) (err error) {
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			err = panicked{p}
+			if d, ok := p.(damaged); ok {
+				err = opError(r.op, r.key, d)
+			} else if isFault(p) || fromBolt() {
+				err = opError(r.op, r.key, damaged{p})
+			} else {
+				err = panicked{p}
+			}
 		}
 	}()
 	return r.fn(t)
+}
+
+// commitError names r's call in the error of a commit that failed (a full
+// disk, a damaged file), as every error of the package does:
+// "bolt: set \"k\": ...".
+func commitError(r *request, err error) error {
+	if err == nil || errors.Is(err, berrors.ErrDatabaseNotOpen) {
+		return err
+	}
+	return opError(r.op, r.key, err)
 }

@@ -32,7 +32,25 @@
 // ends. Opening a file another process holds fails after Options.Timeout
 // with an error that says the file is locked and names it. bbolt's own
 // limits surface as its errors: a key, field or member longer than 32767
-// bytes fails with bbolt's "key too large".
+// bytes fails with bbolt's "key too large". A write that fails at commit
+// (a full disk) names its call too: "bolt: set \"k\": write ...: no space
+// left on device". A damaged file gives errors wrapping ErrCorrupt.
+//
+// # Damaged files
+//
+// bbolt trusts its file: a truncated or damaged one can make it fault on a
+// mapped read (a crash no recover catches), panic, or return wrong data.
+// So Open first checks the file's structure without mapping it (both meta
+// pages, the file's size against its page count, every page in use, key
+// order, the freelist, the top-level buckets), reading each page in use
+// once, and refuses a damaged file with ErrCorrupt, leaving it neither
+// open nor locked. Every stored record carries a CRC-32C of itself and its
+// key (see the layout below), so damage inside a record fails the read
+// that meets it with ErrCorrupt instead of returning wrong data; a lookup
+// that misses next to a damaged record, and a collection whose elements
+// disagree with its count, fail the same way. As a last resort every call
+// into bbolt turns a memory fault or a panic raised inside bbolt into an
+// error wrapping ErrCorrupt.
 //
 // # Guarantees
 //
@@ -63,17 +81,20 @@
 // with the byte 'k', because bbolt refuses empty keys and Redis allows
 // them.
 //
-//	meta   'k'+key -> type (1 byte) | expiry, Unix ms, 0 = none (8 bytes BE) | payload
+//	meta   'k'+key -> type (1 byte) | expiry, Unix ms, 0 = none (8 bytes BE) |
+//	         CRC-32C of 'k'+key, type, expiry and payload (4 bytes BE) | payload
 //	         string: payload is the value
 //	         hash, set: payload is the count of fields or members (8 bytes BE)
 //	         list: payload is head and tail indexes (8 bytes BE each)
 //	coll   'k'+key -> nested bucket, one per hash, set or list:
-//	         hash: 'k'+field -> value
-//	         set:  'k'+member -> empty
+//	         hash: 'k'+field -> value | sum
+//	         set:  'k'+member -> sum
 //	         a field or member longer than 512 bytes is stored instead as
-//	         'h'+SHA-256(name) -> uvarint(len(name)) | name | value
-//	         list: index (8 bytes BE) -> element, for head <= index < tail;
+//	         'h'+SHA-256(name) -> uvarint(len(name)) | name | value | sum
+//	         list: index (8 bytes BE) -> element | sum, for head <= index < tail;
 //	               a new list starts at 1<<63, LPush grows down, RPush up
+//	         sum: CRC-32C of key, the element's stored key and what precedes
+//	              the sum (4 bytes BE)
 //	exp    expiry (8 bytes BE) + 'k'+key -> empty, the sweeper's index
 //
 // So a hash-field, set-member or list-end change writes one element and

@@ -53,7 +53,11 @@ func (b *Backend) HMGet(ctx context.Context, key string, fields ...string) (map[
 		}
 		hb := t.collB(key)
 		for _, f := range fields {
-			if v, ok := getEntry(hb, f); ok {
+			v, ok, err := getEntry(hb, key, f)
+			if err != nil {
+				return opError("hmget", key, err)
+			}
+			if ok {
 				out[f] = v
 			}
 		}
@@ -163,7 +167,10 @@ func (t *txn) hfield(key, field string) (string, bool, error) {
 	if err != nil || !ok {
 		return "", false, err
 	}
-	v, ok := getEntry(t.collB(key), field)
+	v, ok, err := getEntry(t.collB(key), key, field)
+	if err != nil {
+		return "", false, opError("hget", key, err)
+	}
 	return v, ok, nil
 }
 
@@ -175,10 +182,16 @@ func (t *txn) hgetall(key string) (map[string]string, error) {
 	}
 	out := make(map[string]string, m.n)
 	err = t.collB(key).ForEach(func(k, v []byte) error {
-		f, val := decodeEntry(k, v)
+		f, val, err := decodeEntry(key, k, v)
+		if err != nil {
+			return opError("hgetall", key, err)
+		}
 		out[f] = val
 		return nil
 	})
+	if err == nil && int64(len(out)) != m.n {
+		err = opError("hgetall", key, fmt.Errorf("%w: %d fields where the meta record counts %d", ErrCorrupt, len(out), m.n))
+	}
 	return out, err
 }
 
@@ -201,7 +214,7 @@ func (t *txn) hset(key string, fields map[string]string) (int64, error) {
 		if _, ok := lookup(hb, k); !ok {
 			added++
 		}
-		if err := hb.Put(k, entryValue(f, v)); err != nil {
+		if err := hb.Put(k, entryValue(key, k, f, v)); err != nil {
 			return 0, fmt.Errorf("bolt: hset %q: %w", key, err)
 		}
 	}

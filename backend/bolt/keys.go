@@ -3,6 +3,7 @@ package bolt
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/mimeiapify/store"
@@ -103,11 +104,12 @@ func (b *Backend) Type(ctx context.Context, key string) (store.Type, error) {
 
 // delete removes key whatever its state (live, expired or missing).
 func (t *txn) delete(key string) error {
-	b := t.metaB().Get(dbKey(key))
+	k := dbKey(key)
+	b := t.metaB().Get(k)
 	if b == nil {
 		return nil
 	}
-	m, err := decodeMeta(b)
+	m, err := decodeMeta(k, b)
 	if err != nil {
 		return fmt.Errorf("%w (key %q)", err, key)
 	}
@@ -160,7 +162,18 @@ func (t *txn) ttl(key string) (time.Duration, error) {
 	if m.exp == 0 {
 		return store.NoExpiry, nil
 	}
-	return time.Duration(m.exp-t.now) * time.Millisecond, nil
+	return millisToDuration(m.exp - t.now), nil
+}
+
+// millisToDuration converts a remaining TTL of ms milliseconds to a
+// Duration, clamped to the largest Duration as store.Keys.TTL promises: a
+// TTL near math.MaxInt64 nanoseconds is stored as a millisecond count
+// (rounded up) that no longer fits.
+func millisToDuration(ms int64) time.Duration {
+	if ms > math.MaxInt64/int64(time.Millisecond) {
+		return math.MaxInt64
+	}
+	return time.Duration(ms) * time.Millisecond
 }
 
 // typeOf reads a key's type.

@@ -2,7 +2,9 @@ package bolt
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"hash/crc32"
 
 	"github.com/mimeiapify/store"
 )
@@ -14,13 +16,34 @@ var (
 	bucketExpiry = []byte("exp")  // be64(expireAt ms)+'k'+key -> empty
 )
 
+// ErrCorrupt is wrapped by the errors of a file that is damaged: a meta
+// page or the freelist that does not check out, a file shorter than its
+// meta page says, a record whose checksum does not match, or a page
+// bbolt cannot read. Nothing is returned from a damaged part of the file
+// as if it were data.
+var ErrCorrupt = errors.New("bolt: file is damaged")
+
 // keyPrefix starts every stored key, field and member, because bbolt
 // refuses empty keys and Redis allows them.
 const keyPrefix = 'k'
 
-// metaHeader is the size of a meta record before its payload:
-// one byte of type and eight of expiry.
-const metaHeader = 9
+// metaHeader is the size of a meta record before its payload: one byte
+// of type, eight of expiry and four of checksum.
+const metaHeader = 13
+
+// crcTable is CRC-32C (Castagnoli), computed in hardware on amd64 and
+// arm64.
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// metaSum returns the checksum of a meta record: CRC-32C of its stored
+// key, its type and expiry bytes and its payload. It covers the key so
+// that a damaged key is caught too: a record only checks out under the key
+// it was written for.
+func metaSum(k, rec []byte) uint32 {
+	sum := crc32.Update(0, crcTable, k)
+	sum = crc32.Update(sum, crcTable, rec[:9])
+	return crc32.Update(sum, crcTable, rec[metaHeader:])
+}
 
 // listOrigin is the index of the first element of a new list; lists grow
 // down from it on LPush and up on RPush.
@@ -44,8 +67,8 @@ func (m *meta) length() int64 {
 	return m.n
 }
 
-// encodeMeta encodes m as stored.
-func encodeMeta(m *meta) []byte {
+// encodeMeta encodes m as stored under the stored key k.
+func encodeMeta(k []byte, m *meta) []byte {
 	var b []byte
 	switch m.typ {
 	case store.TypeString:
@@ -61,14 +84,19 @@ func encodeMeta(m *meta) []byte {
 	}
 	b[0] = byte(m.typ)
 	binary.BigEndian.PutUint64(b[1:], uint64(m.exp))
+	binary.BigEndian.PutUint32(b[9:], metaSum(k, b))
 	return b
 }
 
-// decodeMeta decodes a stored meta record; a malformed one is an error
-// (a file written by something else).
-func decodeMeta(b []byte) (meta, error) {
+// decodeMeta decodes the meta record b stored under the stored key k; a
+// malformed record, or one whose checksum does not match (a damaged file),
+// is an error wrapping ErrCorrupt.
+func decodeMeta(k, b []byte) (meta, error) {
 	if len(b) < metaHeader {
-		return meta{}, fmt.Errorf("bolt: corrupt meta record of %d bytes", len(b))
+		return meta{}, fmt.Errorf("%w: meta record of %d bytes", ErrCorrupt, len(b))
+	}
+	if binary.BigEndian.Uint32(b[9:]) != metaSum(k, b) {
+		return meta{}, fmt.Errorf("%w: meta record checksum mismatch", ErrCorrupt)
 	}
 	m := meta{typ: store.Type(b[0]), exp: int64(binary.BigEndian.Uint64(b[1:]))}
 	p := b[metaHeader:]
@@ -81,7 +109,7 @@ func decodeMeta(b []byte) (meta, error) {
 		m.head = binary.BigEndian.Uint64(p)
 		m.tail = binary.BigEndian.Uint64(p[8:])
 	default:
-		return meta{}, fmt.Errorf("bolt: corrupt meta record (type %d, %d bytes)", b[0], len(b))
+		return meta{}, fmt.Errorf("%w: meta record of type %d and %d bytes", ErrCorrupt, b[0], len(b))
 	}
 	return m, nil
 }

@@ -1,7 +1,10 @@
 package bolt
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"strings"
 	"testing"
 
@@ -63,28 +66,41 @@ func TestLayout(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, b.db.View(func(tx *bbolt.Tx) error {
 		rec := tx.Bucket(bucketMeta).Get([]byte("k"))
-		require.Equal(t, []byte{byte(store.TypeString), 0, 0, 0, 0, 0, 0, 0, 0, 'v'}, rec)
+		sum := crc32.Update(0, crc32.MakeTable(crc32.Castagnoli), []byte{'k', byte(store.TypeString), 0, 0, 0, 0, 0, 0, 0, 0, 'v'})
+		require.Equal(t, append([]byte{byte(store.TypeString), 0, 0, 0, 0, 0, 0, 0, 0}, byte(sum>>24), byte(sum>>16), byte(sum>>8), byte(sum), 'v'), rec)
 		hb := tx.Bucket(bucketColls).Bucket([]byte("kh"))
 		require.NotNil(t, hb)
 		v, ok := lookup(hb, []byte("k"))
 		require.True(t, ok)
-		require.Empty(t, v)
-		lm, err := decodeMeta(tx.Bucket(bucketMeta).Get([]byte("kl")))
+		require.Equal(t, binary.BigEndian.AppendUint32(nil, crc32.Checksum([]byte("hk"), crc32.MakeTable(crc32.Castagnoli))), v,
+			"an empty field value is its checksum alone: CRC-32C of the hash's key, the field's stored key and the value")
+		lm, err := decodeMeta([]byte("kl"), tx.Bucket(bucketMeta).Get([]byte("kl")))
 		require.NoError(t, err)
 		require.Equal(t, listOrigin-2, lm.head)
 		require.Equal(t, listOrigin, lm.tail)
 		lb := tx.Bucket(bucketColls).Bucket([]byte("kl"))
-		require.Equal(t, []byte("a"), lb.Get(listKey(listOrigin-2)))
+		p, err := openEntry("l", listKey(listOrigin-2), lb.Get(listKey(listOrigin-2)))
+		require.NoError(t, err)
+		require.Equal(t, []byte("a"), p)
 		require.NotNil(t, tx.Bucket(bucketExpiry).Get(expiryKey(lm.exp, "l")))
 		return nil
 	}))
 }
 
 func TestDecodeMetaRejectsCorruptRecords(t *testing.T) {
-	for _, rec := range [][]byte{nil, {1, 2}, {byte(store.TypeHash), 0, 0, 0, 0, 0, 0, 0, 0, 1}, {9, 0, 0, 0, 0, 0, 0, 0, 0}} {
-		_, err := decodeMeta(rec)
-		require.Error(t, err, "%v", rec)
+	k := []byte("kkey")
+	good := encodeMeta(k, &meta{typ: store.TypeString, val: []byte("value")})
+	_, err := decodeMeta(k, good)
+	require.NoError(t, err)
+	flipped := bytes.Clone(good)
+	flipped[len(flipped)-1] ^= 1
+	hash := encodeMeta(k, &meta{typ: store.TypeHash, n: 1})
+	for _, rec := range [][]byte{nil, {1, 2}, hash[:len(hash)-1], {9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, flipped} {
+		_, err := decodeMeta(k, rec)
+		require.ErrorIs(t, err, ErrCorrupt, "%v", rec)
 	}
+	_, err = decodeMeta([]byte("kother"), good)
+	require.ErrorIs(t, err, ErrCorrupt, "a record read under another key than it was written for")
 }
 
 func TestClampRange(t *testing.T) {

@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 
@@ -119,7 +120,8 @@ func (t *txn) push(key string, values []string, left bool) (int64, error) {
 			idx = m.tail
 			m.tail++
 		}
-		if err := lb.Put(listKey(idx), []byte(v)); err != nil {
+		lk := listKey(idx)
+		if err := lb.Put(lk, sealEntry(key, lk, append(make([]byte, 0, len(v)+4), v...))); err != nil {
 			return 0, fmt.Errorf("bolt: push %q: %w", key, err)
 		}
 	}
@@ -136,7 +138,17 @@ func (t *txn) lrange(key string, start, stop int64) ([]string, error) {
 	out := make([]string, 0, hi-lo)
 	c := t.collB(key).Cursor()
 	for k, v := c.Seek(listKey(m.head + uint64(lo))); k != nil && len(out) < int(hi-lo); k, v = c.Next() {
-		out = append(out, string(v))
+		if !bytes.Equal(k, listKey(m.head+uint64(lo)+uint64(len(out)))) {
+			break // an element is missing
+		}
+		p, err := openEntry(key, k, v)
+		if err != nil {
+			return nil, opError("lrange", key, err)
+		}
+		out = append(out, string(p))
+	}
+	if len(out) != int(hi-lo) {
+		return nil, opError("lrange", key, fmt.Errorf("%w: %d elements of %d", ErrCorrupt, len(out), hi-lo))
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package bolt
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"iter"
 
 	"github.com/mimeiapify/store/internal/glob"
@@ -15,6 +16,8 @@ const scanChunk = 256
 // Scan yields every live key matching the Redis glob pattern, in byte
 // order. It reads in chunks of scanChunk keys, each in its own short
 // read transaction, and holds none while the caller's loop body runs.
+// Once ctx is done it yields one error wrapping ctx.Err() and no more
+// keys, even those of a chunk already read.
 func (b *Backend) Scan(ctx context.Context, pattern string) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
 		prefix := dbKey(glob.LiteralPrefix(pattern))
@@ -26,6 +29,10 @@ func (b *Backend) Scan(ctx context.Context, pattern string) iter.Seq2[string, er
 				return
 			}
 			for _, k := range keys {
+				if err := ctx.Err(); err != nil { // cancelled in the loop body
+					yield("", opError("scan", pattern, err))
+					return
+				}
 				if !yield(k, nil) {
 					return
 				}
@@ -54,17 +61,15 @@ func (b *Backend) scanChunk(ctx context.Context, pattern string, prefix, seek []
 				return nil
 			}
 			n++
-			if key := fromDBKey(k); isLive(v, t.now) && glob.Match(pattern, key) {
+			m, err := decodeMeta(k, v)
+			if err != nil {
+				return opError("scan", pattern, fmt.Errorf("%w (key %q)", err, fromDBKey(k)))
+			}
+			if key := fromDBKey(k); (m.exp == 0 || m.exp > t.now) && glob.Match(pattern, key) {
 				keys = append(keys, key)
 			}
 		}
 		return nil
 	})
 	return keys, next, err
-}
-
-// isLive reports whether a stored meta record has not expired at now.
-func isLive(rec []byte, now int64) bool {
-	m, err := decodeMeta(rec)
-	return err == nil && (m.exp == 0 || m.exp > now)
 }

@@ -60,7 +60,10 @@ func (b *Backend) SIsMember(ctx context.Context, key, member string) (bool, erro
 		if err != nil || !exists {
 			return err
 		}
-		_, ok = getEntry(t.collB(key), member)
+		_, ok, err = getEntry(t.collB(key), key, member)
+		if err != nil {
+			return opError("sismember", key, err)
+		}
 		return nil
 	})
 	return ok, err
@@ -119,7 +122,10 @@ func (t *txn) srandmember(key string, count int) ([]string, error) {
 			k, v = c.First()
 			continue
 		}
-		mem, _ := decodeEntry(k, v)
+		mem, _, err := decodeEntry(key, k, v)
+		if err != nil {
+			return nil, opError("srandmember", key, err)
+		}
 		out = append(out, mem)
 		k, v = c.Next()
 	}
@@ -134,10 +140,16 @@ func (t *txn) smembers(key string) ([]string, error) {
 	}
 	out := make([]string, 0, m.n)
 	err = t.collB(key).ForEach(func(k, v []byte) error {
-		mem, _ := decodeEntry(k, v)
+		mem, _, err := decodeEntry(key, k, v)
+		if err != nil {
+			return opError("smembers", key, err)
+		}
 		out = append(out, mem)
 		return nil
 	})
+	if err == nil && int64(len(out)) != m.n {
+		err = opError("smembers", key, fmt.Errorf("%w: %d members where the meta record counts %d", ErrCorrupt, len(out), m.n))
+	}
 	return out, err
 }
 
@@ -160,7 +172,7 @@ func (t *txn) sadd(key string, members []string) (int64, error) {
 		if _, ok := lookup(sb, k); ok {
 			continue
 		}
-		if err := sb.Put(k, entryValue(mem, "")); err != nil {
+		if err := sb.Put(k, entryValue(key, k, mem, "")); err != nil {
 			return 0, fmt.Errorf("bolt: sadd %q: %w", key, err)
 		}
 		added++

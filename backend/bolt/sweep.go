@@ -64,7 +64,7 @@ func (t *txn) sweep(limit int) (int, error) {
 func (t *txn) sweepOne(ek []byte) error {
 	at, key := int64(binary.BigEndian.Uint64(ek)), fromDBKey(ek[8:])
 	if rec := t.metaB().Get(ek[8:]); rec != nil {
-		if m, err := decodeMeta(rec); err == nil && m.exp == at {
+		if m, err := decodeMeta(ek[8:], rec); err == nil && m.exp == at {
 			return t.drop(key, &m)
 		}
 	}

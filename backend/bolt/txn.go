@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 
@@ -19,19 +20,27 @@ type txn struct {
 // metaB returns the meta bucket.
 func (t *txn) metaB() *bbolt.Bucket { return t.tx.Bucket(bucketMeta) }
 
-// collB returns the nested bucket of a collection key, nil if missing.
+// collB returns the nested bucket of a collection key, which its meta
+// record says exists. When it is missing (its name was damaged on disk)
+// collB panics with a damaged error, which guard and runWrite turn into
+// the call's error.
 func (t *txn) collB(key string) *bbolt.Bucket {
-	return t.tx.Bucket(bucketColls).Bucket(dbKey(key))
+	b := t.tx.Bucket(bucketColls).Bucket(dbKey(key))
+	if b == nil {
+		panic(damaged{fmt.Sprintf("the bucket of collection %q is missing", key)})
+	}
+	return b
 }
 
 // live returns key's meta record if the key exists and has not expired.
 // A read sees an expired key as missing without deleting it.
 func (t *txn) live(key string) (meta, bool, error) {
-	b := t.metaB().Get(dbKey(key))
-	if b == nil {
-		return meta{}, false, nil
+	k := dbKey(key)
+	b, err := t.metaLookup(key, k)
+	if err != nil || b == nil {
+		return meta{}, false, err
 	}
-	m, err := decodeMeta(b)
+	m, err := decodeMeta(k, b)
 	if err != nil {
 		return meta{}, false, fmt.Errorf("%w (key %q)", err, key)
 	}
@@ -39,6 +48,31 @@ func (t *txn) live(key string) (meta, bool, error) {
 		return meta{}, false, nil
 	}
 	return m, true, nil
+}
+
+// metaLookup returns the meta record stored at k, the stored form of key,
+// or nil when there is none. A key whose name was damaged on disk is no
+// longer found under it, but still sits where it was in its page: so on a
+// miss the records on both sides of where k would be are checked, and a
+// damaged one makes the miss an error wrapping ErrCorrupt rather than a
+// missing key (which would read as an empty hash, list or set).
+func (t *txn) metaLookup(key string, k []byte) ([]byte, error) {
+	c := t.metaB().Cursor()
+	ck, v := c.Seek(k)
+	if ck != nil && bytes.Equal(ck, k) {
+		return v, nil
+	}
+	if ck != nil {
+		if _, err := decodeMeta(ck, v); err != nil {
+			return nil, fmt.Errorf("%w (next to key %q)", err, key)
+		}
+	}
+	if pk, pv := c.Prev(); pk != nil {
+		if _, err := decodeMeta(pk, pv); err != nil {
+			return nil, fmt.Errorf("%w (next to key %q)", err, key)
+		}
+	}
+	return nil, nil
 }
 
 // typed returns key's live meta record, failing with ErrWrongType when it
@@ -57,11 +91,12 @@ func (t *txn) typed(op, key string, want store.Type) (meta, bool, error) {
 // reap deletes key if it is stored but expired, so that a write starts
 // from a missing key. It must run before a write looks at the key.
 func (t *txn) reap(key string) error {
-	b := t.metaB().Get(dbKey(key))
+	k := dbKey(key)
+	b := t.metaB().Get(k)
 	if b == nil {
 		return nil
 	}
-	m, err := decodeMeta(b)
+	m, err := decodeMeta(k, b)
 	if err != nil {
 		return fmt.Errorf("%w (key %q)", err, key)
 	}
@@ -91,7 +126,8 @@ func (t *txn) drop(key string, m *meta) error {
 // putMeta stores key's meta record; old is the expiry stored before (0
 // for none or a new key), so that the expiry index follows.
 func (t *txn) putMeta(key string, m *meta, oldExp int64) error {
-	if err := t.metaB().Put(dbKey(key), encodeMeta(m)); err != nil {
+	k := dbKey(key)
+	if err := t.metaB().Put(k, encodeMeta(k, m)); err != nil {
 		return fmt.Errorf("bolt: key %q: %w", key, err)
 	}
 	if oldExp == m.exp {

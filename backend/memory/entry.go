@@ -11,7 +11,7 @@ import (
 // use, as typ says.
 type entry struct {
 	typ  store.Type
-	exp  int64 // unix nanoseconds; 0: no expiry
+	exp  int64 // unix microseconds (far from overflow until year 294247); 0: no expiry
 	str  string
 	hash map[string]string
 	list *list
@@ -22,27 +22,29 @@ type entry struct {
 // and only when a key with a TTL is met. It also records whether the call
 // met an expired key it could not delete (under a read lock).
 type clock struct {
-	ns         int64
+	us         int64
 	sawExpired bool
 }
 
-// now returns the call's time in unix nanoseconds.
+// now returns the call's time in unix microseconds. Expiries are kept in
+// microseconds, not nanoseconds, because a nanosecond count ends in
+// 2262 and would shorten longer TTLs.
 func (c *clock) now() int64 {
-	if c.ns == 0 {
-		c.ns = time.Now().UnixNano()
+	if c.us == 0 {
+		c.us = time.Now().UnixMicro()
 	}
-	return c.ns
+	return c.us
 }
 
-// expiry returns the unix nanosecond time at which a TTL of ms
+// expiry returns the unix microsecond time at which a TTL of ms
 // milliseconds from now passes; ms must be positive. Beyond the int64
-// range it saturates, which is still hundreds of years away.
+// range (year 294247) it saturates.
 func (c *clock) expiry(ms int64) int64 {
 	now := c.now()
-	if ms > (math.MaxInt64-now)/int64(time.Millisecond) {
+	if ms > (math.MaxInt64-now)/1000 {
 		return math.MaxInt64
 	}
-	return now + ms*int64(time.Millisecond)
+	return now + ms*1000
 }
 
 // expired reports whether e's TTL has passed at c's time.
@@ -107,7 +109,7 @@ func (s *shard) create(key string, t store.Type, c *clock) (*entry, error) {
 	case store.TypeSet:
 		e.set = make(map[string]struct{})
 	}
-	s.m[key] = e
+	s.put(key, e)
 	return e, nil
 }
 

@@ -15,3 +15,11 @@ func (b *Backend) Len() int {
 
 // Shards returns the number of shards.
 func (b *Backend) Shards() int { return len(b.shards) }
+
+// SweepNow runs one sweep over every shard, as the sweeper does on each
+// tick.
+func (b *Backend) SweepNow() {
+	for i := range b.shards {
+		b.shards[i].sweep()
+	}
+}

@@ -3,6 +3,7 @@ package memory
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/mimeiapify/store"
@@ -169,8 +170,18 @@ func (s *shard) ttl(key string, c *clock) (time.Duration, error) {
 	case e.exp == 0:
 		return store.NoExpiry, nil
 	}
-	left := time.Duration(e.exp - c.now())
-	return (left + time.Millisecond - 1).Truncate(time.Millisecond), nil
+	return millisToDuration((e.exp - c.now() + 999) / 1000), nil
+}
+
+// millisToDuration converts a remaining TTL of ms milliseconds to a
+// Duration, clamped to the largest Duration (about 292 years), as
+// store.Keys.TTL promises: a TTL near math.MaxInt64 nanoseconds is
+// rounded up to a millisecond count that no longer fits.
+func millisToDuration(ms int64) time.Duration {
+	if ms > math.MaxInt64/int64(time.Millisecond) {
+		return math.MaxInt64
+	}
+	return time.Duration(ms) * time.Millisecond
 }
 
 // typeOf returns the type of key's value; TypeNone when it is missing.

@@ -57,6 +57,8 @@ type shard struct {
 	// minExp is at most the expiry of every key in m that has one, and 0
 	// when none has; the sweeper skips the shard until minExp passes.
 	minExp int64
+	// peak is the most keys m has held since it was made (see shrink).
+	peak int
 }
 
 // paddedShard keeps two shards' locks off one cache line.
@@ -117,7 +119,7 @@ func (b *Backend) Close() error {
 	for i := range b.shards {
 		s := &b.shards[i].shard
 		s.mu.Lock()
-		clear(s.m)
+		s.m, s.peak = make(map[string]*entry), 0 // clear would keep the buckets
 		s.minExp = 0
 		s.mu.Unlock()
 	}

@@ -89,7 +89,7 @@ func (s *shard) set(key, value string, ms int64, c *clock) {
 	e := s.m[key]
 	if e == nil || e.typ != store.TypeString {
 		e = &entry{typ: store.TypeString}
-		s.m[key] = e
+		s.put(key, e)
 	}
 	e.str = value
 	e.exp = 0
@@ -113,7 +113,7 @@ func (s *shard) incrBy(key string, delta int64, c *clock) (int64, error) {
 	n := cur + delta
 	if e == nil {
 		e = &entry{typ: store.TypeString}
-		s.m[key] = e
+		s.put(key, e)
 	}
 	e.str = redisnum.FormatInt(n)
 	return n, nil

@@ -57,12 +57,21 @@ func (sw *sweeper) sweep() {
 	}
 }
 
-// sweep deletes the shard's expired keys and recomputes minExp. It skips
-// the walk while no key's expiry can have passed.
+// sweep deletes the shard's expired keys, recomputes minExp, and rebuilds
+// the shard's map when expired or deleted keys left it far below its peak
+// (see shrink). It skips the walk while no key's expiry can have passed.
 func (s *shard) sweep() int {
-	var c clock
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	freed := s.dropExpired()
+	s.shrink()
+	return freed
+}
+
+// dropExpired deletes the shard's expired keys and recomputes minExp; the
+// caller holds the write lock.
+func (s *shard) dropExpired() int {
+	var c clock
 	if s.minExp == 0 || s.minExp > c.now() {
 		return 0
 	}

@@ -30,3 +30,17 @@ func TestStartRedisKillRestart(t *testing.T) {
 		t.Fatalf("INFO errorstats = %q, %v", info, err)
 	}
 }
+
+func TestStartReplica(t *testing.T) {
+	m := testenv.StartRedis(t)
+	r := testenv.StartReplica(t, m)
+	if _, err := m.Do("SET", "k", "v"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := m.Do("WAIT", "1", "5000"); err != nil || got != "1" {
+		t.Fatalf("WAIT 1 = %q, %v; want 1", got, err)
+	}
+	if got, err := r.Do("GET", "k"); err != nil || got != "v" {
+		t.Fatalf("GET k on the replica = %q, %v; want v", got, err)
+	}
+}

@@ -15,6 +15,11 @@ const (
 	ValkeyURL     = "STORE_TEST_VALKEY_URL"     // valkey://127.0.0.1:6380/1
 	RedisCluster  = "STORE_TEST_REDIS_CLUSTER"  // 127.0.0.1:7001,127.0.0.1:7002,...
 	ValkeyCluster = "STORE_TEST_VALKEY_CLUSTER" // same form
+	// FailoverCluster names a Redis Cluster of 3 masters, each with one
+	// replica, and a short cluster-node-timeout, that fault tests may
+	// SIGKILL masters of (never the shared clusters above); .ci/run
+	// starts one with .ci/failover-cluster.sh. Same form.
+	FailoverCluster = "STORE_TEST_FAILOVER_CLUSTER"
 	// RequireServers, when "1", turns a missing server into a failure.
 	RequireServers = "STORE_TEST_REQUIRE_SERVERS"
 )
