@@ -39,8 +39,9 @@ func EncodeValue(v any) (string, error) {
 }
 
 // DecodeValueAs decodes one stored value, as EncodeValue wrote it, into a
-// new T. A value that does not parse as a T fails with an error wrapping
-// ErrDecode that names the type.
+// new T. T is a type the codec stores in one field (see Encode's table);
+// an interface type such as any reads JSON. A value that does not parse
+// as a T fails with an error wrapping ErrDecode that names the type.
 func DecodeValueAs[T any](s string) (T, error) {
 	var v T
 	t := reflect.TypeFor[T]()
