@@ -72,7 +72,7 @@ func TestLockHolderDies(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		l := newLocks(t, b, "acme")
-		const lease = 300 * time.Millisecond
+		const lease = 600 * time.Millisecond // above a stall of the loaded test machine
 		dead, err := l.TryLock(ctx, "job", lease)
 		require.NoError(t, err)
 		require.Equal(t, "job", dead.Name())
@@ -113,10 +113,10 @@ func TestLockRefreshExtendsLease(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b store.Backend) {
 		ctx := context.Background()
 		l := newLocks(t, b, "acme")
-		lk, err := l.TryLock(ctx, "job", 200*time.Millisecond)
+		lk, err := l.TryLock(ctx, "job", 500*time.Millisecond)
 		require.NoError(t, err)
 		require.NoError(t, lk.Refresh(ctx, time.Minute))
-		wait(b, 300*time.Millisecond)
+		wait(b, 600*time.Millisecond)
 		_, err = l.TryLock(ctx, "job", time.Minute)
 		require.ErrorIs(t, err, repos.ErrLocked)
 		require.ErrorIs(t, lk.Refresh(ctx, 0), repos.ErrInvalidOption)
