@@ -12,8 +12,9 @@ package repos
 // key to another hash slot, or widen a Scan pattern.
 //
 // With p the prefix ("" or "app:", see Options.Prefix) and T, U, H, N, K,
-// TB, S, B, A, I, G, L the encoded tenant, user, handler, state name, primary
-// key, table, service, batch, action, trigger identifier, generic key and lock name:
+// TB, S, B, A, I, G, L the encoded tenant, user, handler, state name,
+// primary key, table, service, batch, action, trigger identifier, generic
+// key and lock name:
 //
 //	shape                method               key                                  type
 //	user record          user                 p t:T:{T:U}:user                     hash
