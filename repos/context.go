@@ -25,29 +25,79 @@ func SharedStateFrom(ctx context.Context) (*SharedState, bool) {
 	return ss, ok && ss != nil
 }
 
+// ErrNoTenant is what a Middleware builder returns (wrapped or as is)
+// for a request that has no tenant, such as a health check: the request
+// is then served by the next handler as it is, with no SharedState in
+// its context.
+var ErrNoTenant = errors.New("repos: request has no tenant")
+
+// errNoState is given to the error handler when a builder returns
+// neither a SharedState nor an error.
+var errNoState = errors.New("repos: middleware: the builder returned neither a shared state nor an error")
+
+// MiddlewareOption changes a Middleware; see WithErrorHandler.
+type MiddlewareOption func(*middlewareOptions)
+
+type middlewareOptions struct {
+	onError func(w http.ResponseWriter, r *http.Request, err error)
+}
+
+// WithErrorHandler makes a Middleware answer a request whose builder
+// failed by calling h with the builder's error (or, when the builder
+// returned a nil SharedState and no error, an error saying so) instead of
+// the default answer. h writes the response; the next handler is not
+// called. Use it to log the error or answer in JSON.
+func WithErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error)) MiddlewareOption {
+	return func(o *middlewareOptions) {
+		if h != nil {
+			o.onError = h
+		}
+	}
+}
+
+// DefaultErrorHandler is the error handler of a Middleware without
+// WithErrorHandler: a plain-text 400 Bad Request when err wraps
+// store.ErrInvalidArgument (an invalid tenant or user id, for example),
+// else a 500 Internal Server Error. The error's text is not sent to the
+// client.
+func DefaultErrorHandler(w http.ResponseWriter, _ *http.Request, err error) {
+	code := http.StatusInternalServerError
+	if errors.Is(err, store.ErrInvalidArgument) {
+		code = http.StatusBadRequest
+	}
+	http.Error(w, http.StatusText(code), code)
+}
+
 // Middleware returns HTTP middleware that calls build for each request
 // and serves the request with the SharedState it returns bound to the
-// request's context (see SharedStateFrom). When build fails the request
-// is answered, without calling the next handler, with a plain-text 400
-// Bad Request if the error wraps store.ErrInvalidArgument (an invalid
-// tenant or user id, for example) and a 500 Internal Server Error
-// otherwise; the error's text is not sent to the client.
-func Middleware(build func(r *http.Request) (*SharedState, error)) func(http.Handler) http.Handler {
+// request's context (see SharedStateFrom), so that the handler and the
+// tools it runs, in its goroutine or others (see RunTools), reach the
+// same user's shared state.
+//
+// When build returns an error wrapping ErrNoTenant the request is served
+// as it is (pass-through). Any other error, and a nil SharedState with a
+// nil error, goes to the error handler (WithErrorHandler; by default
+// DefaultErrorHandler) and the next handler is not called.
+func Middleware(build func(r *http.Request) (*SharedState, error), opts ...MiddlewareOption) func(http.Handler) http.Handler {
+	o := middlewareOptions{onError: DefaultErrorHandler}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ss, err := build(r)
-			if err == nil && ss == nil {
-				err = errors.New("repos: middleware: build returned no shared state")
+			switch {
+			case errors.Is(err, ErrNoTenant):
+				next.ServeHTTP(w, r)
+			case err != nil:
+				o.onError(w, r, err)
+			case ss == nil:
+				o.onError(w, r, errNoState)
+			default:
+				next.ServeHTTP(w, r.WithContext(WithSharedState(r.Context(), ss)))
 			}
-			if err != nil {
-				code := http.StatusInternalServerError
-				if errors.Is(err, store.ErrInvalidArgument) {
-					code = http.StatusBadRequest
-				}
-				http.Error(w, http.StatusText(code), code)
-				return
-			}
-			next.ServeHTTP(w, r.WithContext(WithSharedState(r.Context(), ss)))
 		})
 	}
 }

@@ -3,21 +3,39 @@
 // only against store.Backend so that they run on every backend.
 //
 // Each repository is bound to its tenant (and user) when made, with
-// Options for a global key prefix and a default TTL:
+// Options for a global key prefix and a default TTL. The seven
+// repositories:
 //
 //	User         a user's record (a hash), with Incr, AppendToField, and
-//	             Users.FindBy over the tenant's users index
+//	             Users.FindBy and List over the tenant's users index
 //	StateHandler a user's conversational state, one hash per handler
 //	SharedState  scratch space shared by a user's tools and agents, with
 //	             List and Clear; WithSharedState and Middleware bind it
-//	             to a request's context
-//	Triggers     triggers due after a delay, delivered by Listen or
-//	             ListenTriggers, with DeadTriggers for those that gave up
+//	             to a request's context, RunTools fans a request's tools
+//	             out to goroutines that find it in their context
+//	Table        rows of named tables by primary key, with DeletePK
+//	             across the tables
 //	Batch        batch queues drained by hand (Chunk, Trim) or by
 //	             workers with leases (Claim, Ack, Reap)
+//	Triggers     triggers due after a delay, delivered by Listen or
+//	             ListenTriggers, with DeadTriggers for those that gave up
+//	Generic      plain values under the tenant: Get, Set, SetNX, Incr,
+//	             Expire, TTL
 //
-// Values are stored by the codec (Encode, Decode, DecodeAs) as plain
-// hashes that other tools can read: one field per top-level field.
+// plus Locks, the tenant's lease locks (Lock waits, TryLock does not;
+// only the holder can Unlock or Refresh).
+//
+// A Tenant, made once per tenant with NewTenant and then cached, hands
+// out all of them for that tenant and its users (Tenant.User, State,
+// Shared, Users, Table, Batch, Triggers, Generic, Locks); it is safe to
+// share between goroutines.
+//
+// Values are stored by the codec (Encode, Decode, DecodeAs for records;
+// EncodeValue, DecodeValueAs for single values) as plain hashes and
+// strings that other tools can read: one field per top-level field.
+// Typed calls go through it wherever a record or value comes back:
+// GetUserAs, GetStateAs, UpsertStateAs, GetFieldAs, GetUserFieldAs,
+// EnqueueAs, ClaimAs, ChunkAs, SetTriggerAs and PayloadAs.
 //
 // # Keys
 //
@@ -83,6 +101,11 @@
 //	ErrDecode                a stored value that does not fit the destination
 //	ErrLeaseExpired          a Batch.Ack after the claim's lease ended
 //	ErrHandlerPanic          a trigger handler that panicked (recorded as a failed attempt)
+//	ErrLocked                Locks.TryLock of a lock another holder has
+//	ErrLockLost              Lock.Unlock or Refresh after the lease ended or an Unlock
+//	ErrNoTenant              what a Middleware builder returns to pass a request through
+//	ErrNoSharedState         RunTools with a context that carries no SharedState
+//	ErrToolPanic             a tool of RunTools that panicked
 //
 // plus whatever the backend returns (store.ErrNotInteger from Incr on a
 // text field, store.ErrConflict, a context error, ...).

@@ -153,3 +153,54 @@ func (kv *Generic) Incr(ctx context.Context, name string, delta int64, opts ...C
 	}
 	return incr.Result, nil
 }
+
+// SetNX stores value at name only if name does not exist, with the
+// repository's TTL (or WithTTL's; 0: no expiry), and reports whether it
+// stored it. The check and the write are one atomic step (Redis' SET NX),
+// so of several callers racing for one name exactly one wins. Cost: 1
+// call.
+func (kv *Generic) SetNX(ctx context.Context, name, value string, opts ...CallOption) (bool, error) {
+	key, err := kv.key(name)
+	if err != nil {
+		return false, err
+	}
+	ttl, err := ttlFor(kv.s.ttl, opts)
+	if err != nil {
+		return false, err
+	}
+	ok, err := kv.b.SetNX(ctx, key, value, ttl)
+	if err != nil {
+		return false, kv.wrap("setnx", name, err)
+	}
+	return ok, nil
+}
+
+// Expire gives name the time to live ttl (0: no expiry, removing any TTL
+// it had) and reports whether name exists; a missing name is not an
+// error and is not created. A negative ttl fails with ErrInvalidOption.
+// Cost: 1 call; 2 for ttl 0 (Exists, then Persist, which reports only
+// whether a TTL was removed).
+func (kv *Generic) Expire(ctx context.Context, name string, ttl time.Duration) (bool, error) {
+	key, err := kv.key(name)
+	if err != nil {
+		return false, err
+	}
+	if ttl < 0 {
+		return false, kv.wrap("expire", name, fmt.Errorf("%w: TTL %v is negative", ErrInvalidOption, ttl))
+	}
+	if ttl == 0 {
+		n, err := kv.b.Exists(ctx, key)
+		if err != nil || n == 0 {
+			return false, wrapIf(fmt.Sprintf("repos: kv expire %q of tenant %q", clipID(name), clipID(kv.tenant)), err)
+		}
+		if _, err := kv.b.Persist(ctx, key); err != nil {
+			return false, kv.wrap("expire", name, err)
+		}
+		return true, nil
+	}
+	ok, err := kv.b.Expire(ctx, key, ttl)
+	if err != nil {
+		return false, kv.wrap("expire", name, err)
+	}
+	return ok, nil
+}

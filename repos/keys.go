@@ -12,8 +12,9 @@ package repos
 // key to another hash slot, or widen a Scan pattern.
 //
 // With p the prefix ("" or "app:", see Options.Prefix) and T, U, H, N, K,
-// TB, S, B, A, I, G the encoded tenant, user, handler, state name, primary
-// key, table, service, batch, action, trigger identifier and generic key:
+// TB, S, B, A, I, G, L the encoded tenant, user, handler, state name,
+// primary key, table, service, batch, action, trigger identifier, generic
+// key and lock name:
 //
 //	shape                method               key                                  type
 //	user record          user                 p t:T:{T:U}:user                     hash
@@ -36,6 +37,7 @@ package repos
 //	days with triggers   dueDays              p triggers:{p triggers}:days         set of DAY (decimal Unix days)
 //	dead triggers        deadTriggers         p triggers:{p triggers}:dead         set of trigger references
 //	generic key          generic              p t:T:kv:G                           string
+//	lease lock           lock                 p t:T:lock:L                         string (the holder's token)
 //
 // Keys that one atomic step changes together share a hash tag: one per
 // user ({T:U}), per primary key ({T:pk:K}), per trigger identifier
@@ -333,6 +335,12 @@ func dec(s string) (string, bool) {
 // generic returns the key of a generic value: p t:T:kv:G (string).
 func (k keyspace) generic(tenant, key string) string {
 	return k.tenantBase(tenant) + "kv:" + enc(key)
+}
+
+// lock returns the key of a lease lock: p t:T:lock:L (string holding the
+// holder's token).
+func (k keyspace) lock(tenant, name string) string {
+	return k.tenantBase(tenant) + "lock:" + enc(name)
 }
 
 // tenantPattern returns a Scan pattern matching every key of the tenant
