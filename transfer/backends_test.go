@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/stretchr/testify/require"
@@ -46,8 +47,29 @@ func closing(t *testing.T, b store.Backend) store.Backend {
 	return b
 }
 
+// onMiniredis opens a backend on a fresh miniredis whose TTLs pass in
+// real time (miniredis moves its clock only when told to), so that TTLs
+// compare with those of the other backends.
 func onMiniredis(t *testing.T, format string) store.Backend {
 	mr := miniredis.RunT(t)
+	stop := make(chan struct{})
+	ticked := make(chan struct{})
+	go func() {
+		defer close(ticked)
+		last := time.Now()
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case now := <-tick.C:
+				mr.FastForward(now.Sub(last))
+				last = now
+			}
+		}
+	}()
+	t.Cleanup(func() { close(stop); <-ticked })
 	b, err := store.Open(context.Background(), strings.Replace(format, "%s", mr.Addr(), 1))
 	require.NoError(t, err)
 	return closing(t, b)
