@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -249,6 +251,11 @@ func TestCopyIsResumableWithoutDuplicates(t *testing.T) {
 		t.Run(c.target, func(t *testing.T) {
 			ctx := context.Background()
 			n, cancelAt := c.n, int64(min(3000, c.n/3))
+			if v := os.Getenv("STORE_TEST_TRANSFER_KEYS"); v != "" { // 100000 for the by-hand run
+				var err error
+				n, err = strconv.Atoi(v)
+				require.NoError(t, err)
+			}
 			src := memory.New(nil)
 			defer src.Close()
 			for i := range n {
