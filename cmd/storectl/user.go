@@ -63,7 +63,12 @@ func runUserShow(c *cli, args []string) error {
 			v.Keys = append(v.Keys, hv)
 		}
 	}
-	slices.SortFunc(v.Keys, func(a, b hashView) int { return compareStrings(a.Kind+"\x00"+a.Name, b.Kind+"\x00"+b.Name) })
+	slices.SortFunc(v.Keys, func(a, b hashView) int {
+		if r := kindRank(a.Kind) - kindRank(b.Kind); r != 0 {
+			return r
+		}
+		return compareStrings(a.Name, b.Name)
+	})
 	if c.common.json {
 		return c.printJSON(v)
 	}
@@ -100,6 +105,12 @@ func (c *cli) readUserKey(b store.Backend, key string, info repos.KeyInfo) (hash
 		hv.TTLms = ttl.Milliseconds()
 	}
 	return hv, err == nil, err
+}
+
+// kindRank orders a user's keys: the record, handler states, shared
+// states, the shared-state index.
+func kindRank(kind string) int {
+	return slices.Index([]string{"record", string(repos.ShapeHandlerState), string(repos.ShapeSharedState), string(repos.ShapeSharedIndex)}, kind)
 }
 
 func printUser(c *cli, v userView) error {
