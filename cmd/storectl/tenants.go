@@ -195,6 +195,10 @@ func runTenantShow(c *cli, args []string) error {
 		}
 	}
 	slices.Sort(sum.UserIDs)
+	slices.SortFunc(sum.Queues, func(a, b queueInfo) int {
+		return compareStrings(a.Service+"\x00"+a.Batch+"\x00"+a.Action, b.Service+"\x00"+b.Batch+"\x00"+b.Action)
+	})
+	slices.SortFunc(sum.Triggers, func(a, b triggerInfo) int { return compareStrings(a.Due, b.Due) })
 	if c.common.json {
 		return c.printJSON(sum)
 	}
