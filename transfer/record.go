@@ -127,25 +127,52 @@ func readOnce(ctx context.Context, b store.Backend, key string) (Record, bool, e
 }
 
 // Read reads every key that keys yields (as Backend.Scan does) with
-// ReadKey, in order, one at a time. A key that vanished between its
-// listing and its read is skipped. It yields an error and stops when keys
-// yields one or a read fails; stopping the loop early is fine. For many
-// keys, Copy reads in parallel.
+// ReadKey and yields the records in the order of the listing. It reads
+// DefaultBatchSize keys at a time, DefaultWorkers of them at once, so that
+// a network backend has several round trips in flight. A key that vanished
+// between its listing and its read is skipped. It yields an error and stops
+// when keys yields one or a read fails; stopping the loop early is fine.
 func Read(ctx context.Context, b store.Backend, keys iter.Seq2[string, error]) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
+		batch := make([]string, 0, DefaultBatchSize)
+		recs := make([]Record, DefaultBatchSize)
+		found := make([]bool, DefaultBatchSize)
+		// flush reads the batch and yields its records; false: stop.
+		flush := func() bool {
+			idx := make([]int, len(batch))
+			for i := range idx {
+				idx[i] = i
+			}
+			err := runBatch(ctx, idx, DefaultWorkers, func(i int) error {
+				var err error
+				recs[i], found[i], err = ReadKey(ctx, b, batch[i])
+				return err
+			})
+			if err != nil {
+				yield(Record{}, err)
+				return false
+			}
+			for i := range batch {
+				if found[i] && !yield(recs[i], nil) {
+					return false
+				}
+			}
+			batch = batch[:0]
+			return true
+		}
 		for key, err := range keys {
 			if err != nil {
-				yield(Record{}, err)
+				if flush() {
+					yield(Record{}, err)
+				}
 				return
 			}
-			rec, ok, err := ReadKey(ctx, b, key)
-			if err != nil {
-				yield(Record{}, err)
+			if batch = append(batch, key); len(batch) == DefaultBatchSize && !flush() {
 				return
 			}
-			if ok && !yield(rec, nil) {
-				return
-			}
+		}
+		if len(batch) > 0 {
+			flush()
 		}
 	}
 }

@@ -324,3 +324,37 @@ func TestCopyStopsOnAKeyWithAnotherValueUnlessReplace(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, rep.OK(), "%+v", rep)
 }
+
+func TestReadYieldsInListingOrderAcrossBatches(t *testing.T) {
+	ctx := context.Background()
+	b := memory.New(nil)
+	defer b.Close()
+	var want []string
+	for i := range 2500 {
+		key := fmt.Sprintf("k%d", 2500-i)
+		if i%10 != 3 { // every tenth listed key is missing
+			require.NoError(t, b.Set(ctx, key, key, 0))
+			want = append(want, key)
+		}
+	}
+	listing := func(yield func(string, error) bool) {
+		for i := range 2500 {
+			if !yield(fmt.Sprintf("k%d", 2500-i), nil) {
+				return
+			}
+		}
+	}
+	var got []string
+	for rec, err := range transfer.Read(ctx, b, listing) {
+		require.NoError(t, err)
+		require.Equal(t, rec.Key, rec.String)
+		got = append(got, rec.Key)
+	}
+	require.Equal(t, want, got)
+	n := 0
+	for range transfer.Read(ctx, b, listing) {
+		if n++; n == 1500 {
+			break // stopping early is fine
+		}
+	}
+}
