@@ -6,6 +6,8 @@ import (
 	"slices"
 	"text/tabwriter"
 
+	"github.com/mimeiapify/store"
+	"github.com/mimeiapify/store/repos"
 	"github.com/mimeiapify/store/transfer"
 )
 
@@ -56,6 +58,11 @@ func runCopy(c *cli, args []string) error {
 	p.finish(st.Keys)
 	if err != nil {
 		return fmt.Errorf("copy stopped after %d keys (%d written): %w; run the same command again to resume", st.Keys, st.Written, err)
+	}
+	if *tenant != "" {
+		if err := c.rescheduleTenant(dst, *tenant); err != nil {
+			return err
+		}
 	}
 	if *noVerify {
 		return c.printStats("copy", st, nil)
@@ -112,4 +119,22 @@ func (c *cli) printReport(rep transfer.Report) {
 	for _, k := range rep.Mismatches[:min(10, len(rep.Mismatches))] {
 		fmt.Fprintf(c.stdout, "  %s\n", show(k))
 	}
+}
+
+// rescheduleTenant schedules the triggers of tenant on b: a tenant's keys
+// copied alone do not bring the application-wide schedule with them.
+func (c *cli) rescheduleTenant(b store.Backend, tenant string) error {
+	var triggers []string
+	for key, err := range tenantKeys(c.ctx, b, c.common.prefix, tenant) {
+		if err != nil {
+			return err
+		}
+		if info, ok := repos.ParseKey(c.common.prefix, key); ok && info.Shape == repos.ShapeTrigger {
+			triggers = append(triggers, key)
+		}
+	}
+	if _, err := repos.RescheduleTriggers(c.ctx, b, triggers, &repos.Options{Prefix: c.common.prefix}); err != nil {
+		return fmt.Errorf("copy: keys copied, but the triggers were not all scheduled: %w", err)
+	}
+	return nil
 }

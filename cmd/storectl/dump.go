@@ -89,6 +89,8 @@ func runImport(c *cli, args []string) error {
 	if *skipBad {
 		recs = c.skipBadLines(dec, &skipped)
 	}
+	var triggers []string
+	recs = collectTriggers(recs, dec.Header().Prefix, &triggers)
 	p := c.newProgress("import", -1)
 	st, err := transfer.WriteAll(c.ctx, b, recs, &transfer.CopyOptions{
 		BatchSize: *batch, Replace: *replace,
@@ -105,7 +107,27 @@ func runImport(c *cli, args []string) error {
 		}
 		return fmt.Errorf("import stopped: %w", err)
 	}
-	return c.printStats("import", st, map[string]any{"bad_lines_skipped": skipped})
+	n, err := repos.RescheduleTriggers(c.ctx, b, triggers, &repos.Options{Prefix: dec.Header().Prefix})
+	if err != nil {
+		return fmt.Errorf("import: keys written, but the triggers were not all scheduled: %w", err)
+	}
+	return c.printStats("import", st, map[string]any{"bad_lines_skipped": skipped, "triggers_scheduled": int64(n)})
+}
+
+// collectTriggers passes recs on, appending the keys of trigger records
+// (under prefix) to keys: a tenant's dump holds its trigger records but
+// not the application-wide schedule, so import schedules them again.
+func collectTriggers(recs iter.Seq2[transfer.Record, error], prefix string, keys *[]string) iter.Seq2[transfer.Record, error] {
+	return func(yield func(transfer.Record, error) bool) {
+		for rec, err := range recs {
+			if info, ok := repos.ParseKey(prefix, rec.Key); ok && err == nil && info.Shape == repos.ShapeTrigger {
+				*keys = append(*keys, rec.Key)
+			}
+			if !yield(rec, err) {
+				return
+			}
+		}
+	}
 }
 
 // skipBadLines yields the dump's records, reporting and skipping lines

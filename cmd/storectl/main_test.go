@@ -376,3 +376,39 @@ func TestCopyCommandCopiesResumesAndVerifies(t *testing.T) {
 	require.Equal(t, int64(1), res.Written)
 	require.True(t, res.Verify.OK())
 }
+
+// TestTenantCopyAndImportScheduleTheTenantsTriggers: a tenant's keys moved
+// alone lack the application-wide schedule; copy --tenant and import put
+// their triggers back in it, so that they fire on the target.
+func TestTenantCopyAndImportScheduleTheTenantsTriggers(t *testing.T) {
+	src, u := sharedMemory(t)
+	soon, err := reposfill.Fill(context.Background(), src, reposfill.Options{Users: 6, Soon: 6, SoonDelay: 500 * time.Millisecond})
+	require.NoError(t, err)
+	dst, u2 := sharedMemory(t)
+	mustRun(t, "", "copy", "--from", u, "--to", u2, "--tenant", "a:b")
+	dst3, u3 := sharedMemory(t)
+	out := mustRun(t, mustRun(t, "", "export", "--url", u, "--tenant", "{x}"), "import", "--url", u3)
+	require.Contains(t, out, "triggers_scheduled: 2") // "soon" and "remind"
+	for _, c := range []struct {
+		b      store.Backend
+		tenant string
+	}{{dst, "a:b"}, {dst3, "{x}"}} {
+		var want reposfill.Fired
+		for _, f := range soon {
+			if f.Tenant == c.tenant {
+				want = f
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		var got repos.Fired
+		require.NoError(t, repos.ListenTriggers(ctx, c.b, nil, func(_ context.Context, f repos.Fired) error {
+			if f.Action == "soon" {
+				got = f
+				cancel()
+			}
+			return nil
+		}, &repos.ListenOptions{Interval: 20 * time.Millisecond}))
+		cancel()
+		require.Equal(t, want, reposfill.Fired{Tenant: got.Tenant, Action: got.Action, Ident: got.Identifier})
+	}
+}
