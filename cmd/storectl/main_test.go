@@ -354,11 +354,24 @@ func TestCopyCommandCopiesResumesAndVerifies(t *testing.T) {
 	out = mustRun(t, "", "copy", "--from", u, "--to", u2)
 	require.Contains(t, out, " 0 written", "a second run writes nothing")
 
-	// A tenant copy holds that tenant only.
+	// A tenant copy holds that tenant's keys, and the schedule entries of
+	// its triggers only.
 	dst3, u3 := sharedMemory(t)
 	mustRun(t, "", "copy", "--from", u, "--to", u3, "--tenant", "a:b")
 	for key := range dst3.Scan(context.Background(), "*") {
 		info, _ := repos.ParseKey("", key)
+		if info.Shape == repos.ShapeDueBucket {
+			members, err := dst3.SMembers(context.Background(), key)
+			require.NoError(t, err)
+			for _, m := range members {
+				require.True(t, strings.HasPrefix(m, "a%3Ab:"), m)
+			}
+		}
+		if info.Tenant == "" {
+			require.Contains(t, []repos.Shape{repos.ShapeDueBucket, repos.ShapeDueMinute, repos.ShapeDueHour,
+				repos.ShapeDueDay, repos.ShapeDueDays}, info.Shape, key)
+			continue
+		}
 		require.Equal(t, "a:b", info.Tenant, key)
 	}
 	// A target that differs fails the verification (exit 1).
