@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/mimeiapify/store"
 	"github.com/mimeiapify/store/backend/bolt"
@@ -33,10 +34,18 @@ var (
 	buildErr  error
 )
 
+// TestMain removes the built binary after the tests, and fails if a
+// goroutine outlives them.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if binDir != "" {
 		_ = os.RemoveAll(binDir)
+	}
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goroutines outlived the tests:", err)
+			code = 1
+		}
 	}
 	os.Exit(code)
 }
