@@ -59,13 +59,13 @@ var commands = []command{
 	{"tenant delete", "T [--dry-run] [--yes]", "delete every key of tenant T (--dry-run lists them; --yes is required to delete)", runTenantDelete},
 	{"user show", "T U", "a user's record, handler and shared states, decoded ids and TTLs", runUserShow},
 	{"queues", "", "batch queues per service: queues, depth, items in flight, pending and leased tenants", runQueues},
-	{"triggers", "", "pending triggers per second and minute ahead, overdue and dead ones", runTriggers},
+	{"triggers", "[--rows N]", "pending triggers per second and minute ahead, overdue and dead ones", runTriggers},
 	{"triggers dead list", "[--tenant T]", "the dead triggers (gave up after their last attempt)", runDeadList},
 	{"triggers dead retry", "[--tenant T] [--action A] [--ident I]", "set dead triggers again, due now, attempts reset", runDeadRetry},
 	{"triggers dead purge", "[--tenant T] [--action A] [--ident I] --yes", "delete dead triggers", runDeadPurge},
 	{"export", "[--tenant T] > dump.jsonl", "write every key (or every key of tenant T) as a JSON-lines dump", runExport},
-	{"import", "[--replace] [--skip-bad] < dump.jsonl", "write the keys of a dump; refuses to overwrite existing keys unless --replace", runImport},
-	{"copy", "--from URL --to URL [--tenant T] [--replace]", "copy keys between backends in resumable batches, then verify", runCopy},
+	{"import", "[--replace] [--skip-bad] [--batch N] < dump.jsonl", "write the keys of a dump; refuses to overwrite existing keys unless --replace", runImport},
+	{"copy", "--from URL --to URL [--tenant T] [--replace] [--batch N] [--workers N] [--no-verify]", "copy keys between backends in resumable batches, then verify (counts and a checksum per type)", runCopy},
 	{"help", "", "this help", nil},
 }
 
@@ -136,7 +136,11 @@ Global flags (before or after the command):
                  rediss://..., redis+cluster://host:7000?addr=host:7001,
                  redis+sentinel://..., valkey://host:6379/0, valkeys://...
   --prefix P     the repositories' key prefix (repos.Options.Prefix)
-  --json         print listings as JSON, for scripts
+  --json         print listings as JSON, for scripts (JSON holds text:
+                 bytes of ids that are not UTF-8 print as U+FFFD there;
+                 the text output quotes them, and dumps keep them exactly)
+
+memory:// starts empty in every process: it is there for tests.
 
 Long commands show a progress bar (keys done/total, rate, ETA) when stderr
 is a terminal, and plain progress lines otherwise. Interrupt with Ctrl-C:
