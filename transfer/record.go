@@ -117,7 +117,9 @@ func readOnce(ctx context.Context, b store.Backend, key string) (Record, bool, e
 		return Record{}, false, err
 	}
 	ttl, err := b.TTL(ctx, key)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) || (err == nil && ttl == 0) {
+		// Gone, or expiring this millisecond: copying it without a TTL
+		// would make it live for ever.
 		return Record{}, false, nil
 	}
 	if ttl > 0 {
