@@ -1,0 +1,276 @@
+package repos
+
+// This file exports the key layout of keys.go to tools (cmd/storectl):
+// Scan patterns of an application, a tenant and a user, and ParseKey,
+// which decodes a key back into its shape and identifiers. It builds no
+// key itself: keys.go stays the one place that does.
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mimeiapify/store/internal/glob"
+)
+
+// Shape names the kind of a key of the layout (see the table in keys.go).
+type Shape string
+
+// The shapes ParseKey recognises. ShapeTenantOther is a key under a
+// tenant's base that matches none of the others (a layout of a newer
+// version); its KeyInfo has only Tenant.
+const (
+	ShapeUser          Shape = "user"           // p t:T:{T:U}:user
+	ShapeTenantUsers   Shape = "users-index"    // p t:T:users
+	ShapeHandlerState  Shape = "handler-state"  // p t:T:{T:U}:state:H
+	ShapeSharedState   Shape = "shared-state"   // p t:T:{T:U}:shared:N
+	ShapeSharedIndex   Shape = "shared-index"   // p t:T:{T:U}:shared
+	ShapeRow           Shape = "row"            // p t:T:{T:pk:K}:row:TB
+	ShapePKTables      Shape = "pk-tables"      // p t:T:{T:pk:K}:tables
+	ShapeQueue         Shape = "queue"          // p t:T:{T:q:S:B:A}:queue
+	ShapeInflight      Shape = "inflight"       // p t:T:{T:q:S:B:A}:inflight
+	ShapeTrigger       Shape = "trigger"        // p t:T:{T:trg:I}:trg:A
+	ShapeIdentTriggers Shape = "trigger-index"  // p t:T:{T:trg:I}:trgs
+	ShapeGeneric       Shape = "generic"        // p t:T:kv:G
+	ShapeTenantOther   Shape = "tenant-other"   // p t:T:... (unknown)
+	ShapePending       Shape = "pending"        // p pending:{S}
+	ShapeLeased        Shape = "leased-tenants" // p pending:{S}:leased
+	ShapeDueBucket     Shape = "due-bucket"     // p triggers:{p triggers}:due:SEC
+	ShapeDueMinute     Shape = "due-minute"     // p triggers:{p triggers}:minute:MIN
+	ShapeDueHour       Shape = "due-hour"       // p triggers:{p triggers}:hour:HOUR
+	ShapeDueDay        Shape = "due-day"        // p triggers:{p triggers}:day:DAY
+	ShapeDueDays       Shape = "due-days"       // p triggers:{p triggers}:days
+	ShapeDeadTriggers  Shape = "dead-triggers"  // p triggers:{p triggers}:dead
+)
+
+// KeyInfo is what ParseKey decodes from a key: its shape and the decoded
+// identifiers the shape holds (the others are empty).
+type KeyInfo struct {
+	Shape   Shape
+	Tenant  string // every t:T:... shape
+	User    string // user, handler-state, shared-state, shared-index
+	Handler string // handler-state
+	Name    string // shared-state (the state's name), generic (the key)
+	PK      string // row, pk-tables
+	Table   string // row
+	Service string // queue, inflight, pending, leased-tenants
+	Batch   string // queue, inflight
+	Action  string // queue, inflight, trigger
+	Ident   string // trigger, trigger-index
+	// Span is the decimal Unix span of a schedule set: the second of a due
+	// bucket, the minute, hour or day of the index sets.
+	Span int64
+}
+
+// AppPattern returns a Scan pattern matching every key of the application
+// with key prefix prefix (as Options.Prefix; "" matches every key) and no
+// key of an application with another prefix. It fails with
+// ErrInvalidOption on a bad prefix.
+func AppPattern(prefix string) (string, error) {
+	s, err := (&Options{Prefix: prefix}).resolve()
+	if err != nil {
+		return "", err
+	}
+	return glob.Escape(s.keys.prefix) + "*", nil
+}
+
+// TenantPattern returns a Scan pattern matching every key of tenant under
+// the key prefix prefix and no key of another tenant, whatever bytes the
+// tenant id holds. It fails with ErrInvalidID or ErrInvalidOption.
+func TenantPattern(prefix, tenant string) (string, error) {
+	if err := checkID("tenant", tenant); err != nil {
+		return "", err
+	}
+	s, err := (&Options{Prefix: prefix}).resolve()
+	if err != nil {
+		return "", err
+	}
+	return s.keys.tenantPattern(tenant), nil
+}
+
+// UserPattern returns a Scan pattern matching every key of one user (its
+// record, handler states, shared states and their index) and nothing else.
+// It fails with ErrInvalidID or ErrInvalidOption.
+func UserPattern(prefix, tenant, user string) (string, error) {
+	if err := checkIDs("tenant", tenant, "user id", user); err != nil {
+		return "", err
+	}
+	s, err := (&Options{Prefix: prefix}).resolve()
+	if err != nil {
+		return "", err
+	}
+	return glob.Escape(s.keys.userTag(tenant, user)+":") + "*", nil
+}
+
+// DecodeClaim decodes a value of a batch queue's claims hash (an
+// inflight key): the end of the claim's lease and its items; ok is false
+// for a malformed value.
+func DecodeClaim(v string) (until time.Time, items []string, ok bool) {
+	return decodeClaim(v)
+}
+
+// ParseKey decodes a key of the layout under prefix (as Options.Prefix);
+// ok is false for a key outside the prefix or of no known shape. A key
+// under a tenant's base ("t:" T ":") whose rest is unknown gives
+// ShapeTenantOther with its tenant, so that tools still count it.
+func ParseKey(prefix, key string) (KeyInfo, bool) {
+	s, err := (&Options{Prefix: prefix}).resolve()
+	if err != nil {
+		return KeyInfo{}, false
+	}
+	rest, ok := strings.CutPrefix(key, s.keys.prefix)
+	if !ok {
+		return KeyInfo{}, false
+	}
+	if r, ok := strings.CutPrefix(rest, "t:"); ok {
+		return parseTenantKey(r)
+	}
+	if r, ok := strings.CutPrefix(rest, "pending:{"); ok {
+		return parsePendingKey(r)
+	}
+	if r, ok := strings.CutPrefix(rest, "triggers:{"+s.keys.prefix+"triggers}:"); ok {
+		return parseScheduleKey(r)
+	}
+	return KeyInfo{}, false
+}
+
+// parseTenantKey parses what follows "t:" in a tenant's key.
+func parseTenantKey(r string) (KeyInfo, bool) {
+	encT, rest, found := strings.Cut(r, ":")
+	tenant, ok := dec(encT)
+	if !found || !ok || encT == "" {
+		return KeyInfo{}, false
+	}
+	info := KeyInfo{Shape: ShapeTenantOther, Tenant: tenant}
+	switch {
+	case rest == "users":
+		info.Shape = ShapeTenantUsers
+	case strings.HasPrefix(rest, "kv:"):
+		if name, ok := dec(rest[3:]); ok && name != "" {
+			info.Shape, info.Name = ShapeGeneric, name
+		}
+	case strings.HasPrefix(rest, "{"):
+		tag, suffix, found := strings.Cut(rest[1:], "}")
+		parts := strings.Split(tag, ":")
+		if found && len(parts) >= 2 && parts[0] == encT {
+			parseTagged(&info, parts[1:], suffix)
+		}
+	}
+	return info, true
+}
+
+// parseTagged fills in info from the parts of a hash tag after the tenant
+// and the suffix after the tag; it leaves ShapeTenantOther when they fit
+// no shape.
+func parseTagged(info *KeyInfo, parts []string, suffix string) {
+	ids, ok := decAll(parts)
+	if !ok {
+		return
+	}
+	switch {
+	case len(ids) == 1:
+		parseUserSuffix(info, ids[0], suffix)
+	case len(ids) == 2 && parts[0] == "pk":
+		info.PK = ids[1]
+		if t, ok := cutDec(suffix, ":row:"); ok {
+			info.Shape, info.Table = ShapeRow, t
+		} else if suffix == ":tables" {
+			info.Shape = ShapePKTables
+		}
+	case len(ids) == 2 && parts[0] == "trg":
+		info.Ident = ids[1]
+		if a, ok := cutDec(suffix, ":trg:"); ok {
+			info.Shape, info.Action = ShapeTrigger, a
+		} else if suffix == ":trgs" {
+			info.Shape = ShapeIdentTriggers
+		}
+	case len(ids) == 4 && parts[0] == "q":
+		info.Service, info.Batch, info.Action = ids[1], ids[2], ids[3]
+		switch suffix {
+		case ":queue":
+			info.Shape = ShapeQueue
+		case ":inflight":
+			info.Shape = ShapeInflight
+		}
+	}
+	if info.Shape == ShapeTenantOther {
+		*info = KeyInfo{Shape: ShapeTenantOther, Tenant: info.Tenant}
+	}
+}
+
+// parseUserSuffix fills in the shape of a key in user's tag.
+func parseUserSuffix(info *KeyInfo, user, suffix string) {
+	info.User = user
+	switch {
+	case suffix == ":user":
+		info.Shape = ShapeUser
+	case suffix == ":shared":
+		info.Shape = ShapeSharedIndex
+	default:
+		if h, ok := cutDec(suffix, ":state:"); ok {
+			info.Shape, info.Handler = ShapeHandlerState, h
+		} else if n, ok := cutDec(suffix, ":shared:"); ok {
+			info.Shape, info.Name = ShapeSharedState, n
+		}
+	}
+}
+
+// parsePendingKey parses what follows "pending:{".
+func parsePendingKey(r string) (KeyInfo, bool) {
+	encS, suffix, found := strings.Cut(r, "}")
+	service, ok := dec(encS)
+	if !found || !ok || encS == "" {
+		return KeyInfo{}, false
+	}
+	switch suffix {
+	case "":
+		return KeyInfo{Shape: ShapePending, Service: service}, true
+	case ":leased":
+		return KeyInfo{Shape: ShapeLeased, Service: service}, true
+	}
+	return KeyInfo{}, false
+}
+
+// parseScheduleKey parses what follows the schedule's tag and ':'.
+func parseScheduleKey(r string) (KeyInfo, bool) {
+	switch r {
+	case "days":
+		return KeyInfo{Shape: ShapeDueDays}, true
+	case "dead":
+		return KeyInfo{Shape: ShapeDeadTriggers}, true
+	}
+	kind, num, _ := strings.Cut(r, ":")
+	span, err := strconv.ParseInt(num, 10, 64)
+	if err != nil {
+		return KeyInfo{}, false
+	}
+	shapes := map[string]Shape{"due": ShapeDueBucket, "minute": ShapeDueMinute, "hour": ShapeDueHour, "day": ShapeDueDay}
+	if sh, ok := shapes[kind]; ok {
+		return KeyInfo{Shape: sh, Span: span}, true
+	}
+	return KeyInfo{}, false
+}
+
+// decAll decodes every part with dec; ok is false if one is not an
+// output of enc or is empty.
+func decAll(parts []string) ([]string, bool) {
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		d, ok := dec(p)
+		if !ok || p == "" {
+			return nil, false
+		}
+		out[i] = d
+	}
+	return out, true
+}
+
+// cutDec cuts the fixed head off s and decodes the rest, which must be a
+// non-empty output of enc.
+func cutDec(s, head string) (string, bool) {
+	rest, ok := strings.CutPrefix(s, head)
+	if !ok || rest == "" || strings.ContainsAny(rest, ":{}") {
+		return "", false
+	}
+	return dec(rest)
+}

@@ -1,0 +1,110 @@
+package repos
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mimeiapify/store"
+	"github.com/mimeiapify/store/internal/glob"
+)
+
+// hostileIDs are identifiers that try to escape their place in a key.
+var hostileIDs = []string{"acme", "acme*", "*", "%41cme", "a:b", "{x}", "pk", "q", "trg", "a\x00\xff", "a b]["}
+
+func TestParseKeyDecodesEveryShape(t *testing.T) {
+	for _, prefix := range []string{"", "app:"} {
+		k := keyspace{prefix: prefix}
+		for _, id := range hostileIDs {
+			cases := []struct {
+				key  string
+				want KeyInfo
+			}{
+				{k.user(id, id+"u"), KeyInfo{Shape: ShapeUser, Tenant: id, User: id + "u"}},
+				{k.tenantUsers(id), KeyInfo{Shape: ShapeTenantUsers, Tenant: id}},
+				{k.handlerState(id, "u", id), KeyInfo{Shape: ShapeHandlerState, Tenant: id, User: "u", Handler: id}},
+				{k.sharedState(id, id, "n"), KeyInfo{Shape: ShapeSharedState, Tenant: id, User: id, Name: "n"}},
+				{k.sharedIndex(id, id), KeyInfo{Shape: ShapeSharedIndex, Tenant: id, User: id}},
+				{k.row(id, "tb", id), KeyInfo{Shape: ShapeRow, Tenant: id, Table: "tb", PK: id}},
+				{k.pkTables(id, id), KeyInfo{Shape: ShapePKTables, Tenant: id, PK: id}},
+				{k.batch(id, "s", id, "a"), KeyInfo{Shape: ShapeQueue, Tenant: id, Service: "s", Batch: id, Action: "a"}},
+				{k.inflight(id, id, "b", "a"), KeyInfo{Shape: ShapeInflight, Tenant: id, Service: id, Batch: "b", Action: "a"}},
+				{k.trigger(id, "i", id), KeyInfo{Shape: ShapeTrigger, Tenant: id, Ident: "i", Action: id}},
+				{k.identTriggers(id, id), KeyInfo{Shape: ShapeIdentTriggers, Tenant: id, Ident: id}},
+				{k.generic(id, id), KeyInfo{Shape: ShapeGeneric, Tenant: id, Name: id}},
+				{k.pending(id), KeyInfo{Shape: ShapePending, Service: id}},
+				{k.leasedTenants(id), KeyInfo{Shape: ShapeLeased, Service: id}},
+			}
+			for _, c := range cases {
+				got, ok := ParseKey(prefix, c.key)
+				require.True(t, ok, c.key)
+				require.Equal(t, c.want, got, c.key)
+			}
+		}
+		sched := map[string]KeyInfo{
+			k.dueBucket(1700000000): {Shape: ShapeDueBucket, Span: 1700000000},
+			k.dueMinute(-5):         {Shape: ShapeDueMinute, Span: -5},
+			k.dueHour(7):            {Shape: ShapeDueHour, Span: 7},
+			k.dueDay(3):             {Shape: ShapeDueDay, Span: 3},
+			k.dueDays():             {Shape: ShapeDueDays},
+			k.deadTriggers():        {Shape: ShapeDeadTriggers},
+		}
+		for key, want := range sched {
+			got, ok := ParseKey(prefix, key)
+			require.True(t, ok, key)
+			require.Equal(t, want, got, key)
+		}
+	}
+}
+
+func TestParseKeyRejectsForeignKeys(t *testing.T) {
+	k := keyspace{prefix: "app:"}
+	for _, key := range []string{"", "x", "other:t:a:users", "app:t::users", "app:t:a%4:users",
+		"app:pending:{s}:other", "app:triggers:{app:triggers}:due:x", "app:triggers:{triggers}:days"} {
+		_, ok := ParseKey("app:", key)
+		require.False(t, ok, key)
+	}
+	_, ok := ParseKey("app:", keyspace{}.user("t", "u"))
+	require.False(t, ok, "a key without the prefix")
+	// An unknown key under a tenant's base still names its tenant.
+	for _, key := range []string{k.tenantBase("a:b") + "future", k.tenantBase("a:b") + "{b:u}:user", k.tenantBase("a:b") + "{a%3Ab:u}:odd"} {
+		got, ok := ParseKey("app:", key)
+		require.True(t, ok, key)
+		require.Equal(t, KeyInfo{Shape: ShapeTenantOther, Tenant: "a:b"}, got, key)
+	}
+}
+
+func TestExportedPatternsMatchOnlyTheirKeys(t *testing.T) {
+	k := keyspace{prefix: "p:"}
+	for _, id := range hostileIDs {
+		pat, err := TenantPattern("p", id)
+		require.NoError(t, err)
+		for _, other := range hostileIDs {
+			keys := []string{k.user(other, "u"), k.tenantUsers(other), k.generic(other, "g"), k.trigger(other, "i", "a")}
+			for _, key := range keys {
+				require.Equal(t, id == other, glob.Match(pat, key), "pattern %q key %q", pat, key)
+			}
+		}
+		upat, err := UserPattern("p", id, id)
+		require.NoError(t, err)
+		require.True(t, glob.Match(upat, k.handlerState(id, id, "h")))
+		require.False(t, glob.Match(upat, k.handlerState(id, id+"x", "h")))
+	}
+	_, err := TenantPattern("", "")
+	require.ErrorIs(t, err, ErrInvalidID)
+	_, err = TenantPattern("a*", "t")
+	require.ErrorIs(t, err, store.ErrInvalidArgument)
+	app, err := AppPattern("p")
+	require.NoError(t, err)
+	require.True(t, glob.Match(app, k.dueDays()))
+	require.False(t, glob.Match(app, "p2:t:a:users"))
+}
+
+func TestDecodeClaimReversesEncodeClaim(t *testing.T) {
+	until := time.UnixMilli(1700000000123)
+	got, items, ok := DecodeClaim(encodeClaim(until, []string{"a b", ""}))
+	require.True(t, ok)
+	require.True(t, got.Equal(until))
+	require.Equal(t, []string{"a b", ""}, items)
+}

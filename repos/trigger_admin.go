@@ -1,0 +1,68 @@
+package repos
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mimeiapify/store"
+)
+
+// RescheduleTriggers puts the triggers whose record keys are among keys
+// back in the application's schedule (opts' prefix; opts may be nil): a
+// pending trigger's reference into its due bucket and the time index, a
+// dead one's into the dead letters. Keys of other shapes, and records that
+// are gone, are skipped; it returns how many triggers it scheduled.
+//
+// The schedule is made of application-wide keys, so the keys of one tenant
+// copied alone to another backend (storectl copy --tenant, the import of a
+// tenant export) bring their trigger records without their schedule
+// entries: until this call, such triggers never fire there. Entries
+// already scheduled stay as they are (the schedule is made of sets), so it
+// may be called on any keys. Cost: 2 calls per trigger (its record, then
+// one Apply).
+func RescheduleTriggers(ctx context.Context, b store.Backend, keys []string, opts *Options) (int, error) {
+	s, err := opts.resolve()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, key := range keys {
+		info, ok := ParseKey(s.keys.prefix, key)
+		if !ok || info.Shape != ShapeTrigger {
+			continue
+		}
+		done, err := reschedule(ctx, b, s.keys, key)
+		if err != nil {
+			return n, fmt.Errorf("repos: reschedule trigger %q: %w", clipID(key), err)
+		}
+		if done {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// reschedule schedules the trigger record at key again; false when the
+// record is gone, malformed, or past its retention.
+func reschedule(ctx context.Context, b store.Backend, k keyspace, key string) (bool, error) {
+	fields, err := b.HGetAll(ctx, key)
+	if err != nil {
+		return false, err
+	}
+	r, ok := parseRef(fields[triggerRefField])
+	if !ok {
+		return false, nil
+	}
+	if fields[triggerDead] != "" {
+		return true, b.Apply(ctx, &store.SAddOp{Key: k.deadTriggers(), Members: []string{r.raw}})
+	}
+	keep := time.Duration(atoi64(fields[triggerKeep])) * time.Millisecond
+	if keep <= 0 {
+		keep = DefaultRetention
+	}
+	if time.Until(r.due)+keep <= 0 {
+		return false, nil
+	}
+	return true, schedule(ctx, b, k, r.raw, r.due, keep)
+}
