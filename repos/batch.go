@@ -78,8 +78,8 @@ func (bt *Batch) wrap(op string, q Queue, err error) error {
 // Enqueue appends payload to queue q, then marks the tenant pending for
 // q's service; see EnqueueAll.
 func (bt *Batch) Enqueue(ctx context.Context, q Queue, payload string, opts ...CallOption) (err error) {
-	ctx, end := bt.s.span(ctx, "Batch.Enqueue", bt.tenant)
-	defer end(&err)
+	ctx, span := bt.s.span(ctx, "Batch.Enqueue", bt.tenant)
+	defer span.end(&err)
 	return bt.EnqueueAll(ctx, q, []string{payload}, opts...)
 }
 
@@ -91,8 +91,8 @@ func (bt *Batch) Enqueue(ctx context.Context, q Queue, payload string, opts ...C
 // Cost: 2 calls (the queue and the pending set live in different hash
 // slots). The push comes first, as the worker protocol on Batch needs.
 func (bt *Batch) EnqueueAll(ctx context.Context, q Queue, payloads []string, opts ...CallOption) (err error) {
-	ctx, end := bt.s.span(ctx, "Batch.EnqueueAll", bt.tenant)
-	defer end(&err)
+	ctx, span := bt.s.span(ctx, "Batch.EnqueueAll", bt.tenant)
+	defer span.end(&err)
 	key, err := bt.key(q)
 	if err != nil {
 		return err
@@ -123,8 +123,8 @@ func (bt *Batch) EnqueueAll(ctx context.Context, q Queue, payloads []string, opt
 // range is clamped to the queue as Redis' LRANGE does. A missing queue
 // gives none. Cost: 1 call.
 func (bt *Batch) Chunk(ctx context.Context, q Queue, start, stop int64) (_ []string, err error) {
-	ctx, end := bt.s.span(ctx, "Batch.Chunk", bt.tenant)
-	defer end(&err)
+	ctx, span := bt.s.span(ctx, "Batch.Chunk", bt.tenant)
+	defer span.end(&err)
 	key, err := bt.key(q)
 	if err != nil {
 		return nil, err
@@ -140,8 +140,8 @@ func (bt *Batch) Chunk(ctx context.Context, q Queue, start, stop int64) (_ []str
 // Redis' LTRIM; Trim(ctx, q, n, -1) drops the first n). A range that keeps
 // nothing deletes the queue. Cost: 1 call.
 func (bt *Batch) Trim(ctx context.Context, q Queue, start, stop int64) (err error) {
-	ctx, end := bt.s.span(ctx, "Batch.Trim", bt.tenant)
-	defer end(&err)
+	ctx, span := bt.s.span(ctx, "Batch.Trim", bt.tenant)
+	defer span.end(&err)
 	key, err := bt.key(q)
 	if err != nil {
 		return err
@@ -155,8 +155,8 @@ func (bt *Batch) Trim(ctx context.Context, q Queue, start, stop int64) (err erro
 // Len returns the number of payloads in q; 0 for a missing queue. Cost: 1
 // call.
 func (bt *Batch) Len(ctx context.Context, q Queue) (_ int64, err error) {
-	ctx, end := bt.s.span(ctx, "Batch.Len", bt.tenant)
-	defer end(&err)
+	ctx, span := bt.s.span(ctx, "Batch.Len", bt.tenant)
+	defer span.end(&err)
 	key, err := bt.key(q)
 	if err != nil {
 		return 0, err

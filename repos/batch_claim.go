@@ -42,8 +42,8 @@ type Claim struct {
 // them in sync. Cost: 1 Update (it reads the queue's claims and its first
 // n items).
 func (bt *Batch) Claim(ctx context.Context, q Queue, n int, lease time.Duration) (_ Claim, err error) {
-	ctx, end := bt.s.span(ctx, "Batch.Claim", bt.tenant)
-	defer end(&err)
+	ctx, span := bt.s.span(ctx, "Batch.Claim", bt.tenant)
+	defer span.end(&err)
 	if n < 1 || lease <= 0 {
 		return Claim{}, fmt.Errorf("%w: batch claim needs n >= 1 and a positive lease, got %d and %v", store.ErrInvalidArgument, n, lease)
 	}
@@ -59,8 +59,8 @@ func (bt *Batch) Claim(ctx context.Context, q Queue, n int, lease time.Duration)
 // and reports how many it returned. Claim does it too, so a worker needs
 // Reap only to put items back without taking any. Cost: 1 Update.
 func (bt *Batch) Reap(ctx context.Context, q Queue) (_ int, err error) {
-	ctx, end := bt.s.span(ctx, "Batch.Reap", bt.tenant)
-	defer end(&err)
+	ctx, span := bt.s.span(ctx, "Batch.Reap", bt.tenant)
+	defer span.end(&err)
 	_, n, err := bt.claim(ctx, q, 0, 0)
 	if err != nil {
 		return 0, bt.wrap("reap", q, err)
@@ -143,8 +143,8 @@ func expiredClaims(claims map[string]string, now time.Time) (ids, items []string
 // ended (its items are then put back in the queue, if no Claim or Reap did
 // it already) or when there is no such claim. Cost: 1 Update.
 func (bt *Batch) Ack(ctx context.Context, q Queue, claimID string) (err error) {
-	ctx, end := bt.s.span(ctx, "Batch.Ack", bt.tenant)
-	defer end(&err)
+	ctx, span := bt.s.span(ctx, "Batch.Ack", bt.tenant)
+	defer span.end(&err)
 	key, err := bt.key(q)
 	if err != nil {
 		return err

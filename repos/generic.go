@@ -48,8 +48,8 @@ func (kv *Generic) wrap(op, name string, err error) error {
 // Get returns the value of name; a missing one gives an error wrapping
 // store.ErrNotFound. Cost: 1 call.
 func (kv *Generic) Get(ctx context.Context, name string) (_ string, err error) {
-	ctx, end := kv.s.span(ctx, "Generic.Get", kv.tenant)
-	defer end(&err)
+	ctx, span := kv.s.span(ctx, "Generic.Get", kv.tenant)
+	defer span.end(&err)
 	key, err := kv.key(name)
 	if err != nil {
 		return "", err
@@ -65,8 +65,8 @@ func (kv *Generic) Get(ctx context.Context, name string) (_ string, err error) {
 // repository's TTL (or WithTTL's; 0: no expiry, clearing any earlier TTL).
 // Cost: 1 call.
 func (kv *Generic) Set(ctx context.Context, name, value string, opts ...CallOption) (err error) {
-	ctx, end := kv.s.span(ctx, "Generic.Set", kv.tenant)
-	defer end(&err)
+	ctx, span := kv.s.span(ctx, "Generic.Set", kv.tenant)
+	defer span.end(&err)
 	key, err := kv.key(name)
 	if err != nil {
 		return err
@@ -83,8 +83,8 @@ func (kv *Generic) Set(ctx context.Context, name, value string, opts ...CallOpti
 
 // Delete deletes name and reports whether it existed. Cost: 1 call.
 func (kv *Generic) Delete(ctx context.Context, name string) (_ bool, err error) {
-	ctx, end := kv.s.span(ctx, "Generic.Delete", kv.tenant)
-	defer end(&err)
+	ctx, span := kv.s.span(ctx, "Generic.Delete", kv.tenant)
+	defer span.end(&err)
 	key, err := kv.key(name)
 	if err != nil {
 		return false, err
@@ -98,8 +98,8 @@ func (kv *Generic) Delete(ctx context.Context, name string) (_ bool, err error) 
 
 // Exists reports whether name exists. Cost: 1 call.
 func (kv *Generic) Exists(ctx context.Context, name string) (_ bool, err error) {
-	ctx, end := kv.s.span(ctx, "Generic.Exists", kv.tenant)
-	defer end(&err)
+	ctx, span := kv.s.span(ctx, "Generic.Exists", kv.tenant)
+	defer span.end(&err)
 	key, err := kv.key(name)
 	if err != nil {
 		return false, err
@@ -115,8 +115,8 @@ func (kv *Generic) Exists(ctx context.Context, name string) (_ bool, err error) 
 // has none, and an error wrapping store.ErrNotFound when it is missing.
 // Cost: 1 call.
 func (kv *Generic) TTL(ctx context.Context, name string) (_ time.Duration, err error) {
-	ctx, end := kv.s.span(ctx, "Generic.TTL", kv.tenant)
-	defer end(&err)
+	ctx, span := kv.s.span(ctx, "Generic.TTL", kv.tenant)
+	defer span.end(&err)
 	key, err := kv.key(name)
 	if err != nil {
 		return 0, err
@@ -140,8 +140,8 @@ func (kv *Generic) TTL(ctx context.Context, name string) (_ time.Duration, err e
 // no TTL), else one Apply of IncrByOp and ExpireOp with NX (Redis'
 // PEXPIRE NX), which never conflicts however many callers share the key.
 func (kv *Generic) Incr(ctx context.Context, name string, delta int64, opts ...CallOption) (_ int64, err error) {
-	ctx, end := kv.s.span(ctx, "Generic.Incr", kv.tenant)
-	defer end(&err)
+	ctx, span := kv.s.span(ctx, "Generic.Incr", kv.tenant)
+	defer span.end(&err)
 	key, err := kv.key(name)
 	if err != nil {
 		return 0, err

@@ -46,8 +46,8 @@ func (h *StateHandler) key(op, handler string) (string, string, error) {
 // map, see Encode) and gives it the repository's TTL (or WithTTL's), as
 // one atomic step. Cost: 1 call.
 func (h *StateHandler) Set(ctx context.Context, handler string, v any, opts ...CallOption) (err error) {
-	ctx, end := h.s.span(ctx, "StateHandler.Set", h.tenant)
-	defer end(&err)
+	ctx, span := h.s.span(ctx, "StateHandler.Set", h.tenant)
+	defer span.end(&err)
 	key, what, err := h.key("set", handler)
 	if err != nil {
 		return err
@@ -70,8 +70,8 @@ func (h *StateHandler) Set(ctx context.Context, handler string, v any, opts ...C
 // Get returns the handler's state as stored; a missing state gives an
 // error wrapping store.ErrNotFound. Cost: 1 call.
 func (h *StateHandler) Get(ctx context.Context, handler string) (_ map[string]string, err error) {
-	ctx, end := h.s.span(ctx, "StateHandler.Get", h.tenant)
-	defer end(&err)
+	ctx, span := h.s.span(ctx, "StateHandler.Get", h.tenant)
+	defer span.end(&err)
 	key, what, err := h.key("get", handler)
 	if err != nil {
 		return nil, err
@@ -82,8 +82,8 @@ func (h *StateHandler) Get(ctx context.Context, handler string) (_ map[string]st
 // GetInto decodes the handler's state into dst (see Decode); a missing
 // state gives an error wrapping store.ErrNotFound. Cost: 1 call.
 func (h *StateHandler) GetInto(ctx context.Context, handler string, dst any) (err error) {
-	ctx, end := h.s.span(ctx, "StateHandler.GetInto", h.tenant)
-	defer end(&err)
+	ctx, span := h.s.span(ctx, "StateHandler.GetInto", h.tenant)
+	defer span.end(&err)
 	fields, err := h.Get(ctx, handler)
 	if err != nil {
 		return err
@@ -96,8 +96,8 @@ func (h *StateHandler) GetInto(ctx context.Context, handler string, dst any) (er
 // fails with store.ErrNotFound, writing nothing, when the state does not
 // exist. Cost: one optimistic Update.
 func (h *StateHandler) UpdateField(ctx context.Context, handler, field string, value any, opts ...CallOption) (err error) {
-	ctx, end := h.s.span(ctx, "StateHandler.UpdateField", h.tenant)
-	defer end(&err)
+	ctx, span := h.s.span(ctx, "StateHandler.UpdateField", h.tenant)
+	defer span.end(&err)
 	key, what, err := h.key("update field", handler)
 	if err != nil {
 		return err
@@ -118,8 +118,8 @@ func (h *StateHandler) UpdateField(ctx context.Context, handler, field string, v
 // atomic step: concurrent Upserts of different fields lose nothing.
 // Cost: 1 call.
 func (h *StateHandler) Upsert(ctx context.Context, handler string, v any, opts ...CallOption) (_ map[string]string, err error) {
-	ctx, end := h.s.span(ctx, "StateHandler.Upsert", h.tenant)
-	defer end(&err)
+	ctx, span := h.s.span(ctx, "StateHandler.Upsert", h.tenant)
+	defer span.end(&err)
 	key, what, err := h.key("upsert", handler)
 	if err != nil {
 		return nil, err
@@ -142,8 +142,8 @@ func (h *StateHandler) Upsert(ctx context.Context, handler string, v any, opts .
 // Delete deletes the handler's state and reports whether it existed.
 // Cost: 1 call.
 func (h *StateHandler) Delete(ctx context.Context, handler string) (_ bool, err error) {
-	ctx, end := h.s.span(ctx, "StateHandler.Delete", h.tenant)
-	defer end(&err)
+	ctx, span := h.s.span(ctx, "StateHandler.Delete", h.tenant)
+	defer span.end(&err)
 	key, what, err := h.key("delete", handler)
 	if err != nil {
 		return false, err
@@ -157,8 +157,8 @@ func (h *StateHandler) Delete(ctx context.Context, handler string) (_ bool, err 
 
 // Exists reports whether the handler's state exists. Cost: 1 call.
 func (h *StateHandler) Exists(ctx context.Context, handler string) (_ bool, err error) {
-	ctx, end := h.s.span(ctx, "StateHandler.Exists", h.tenant)
-	defer end(&err)
+	ctx, span := h.s.span(ctx, "StateHandler.Exists", h.tenant)
+	defer span.end(&err)
 	key, what, err := h.key("exists", handler)
 	if err != nil {
 		return false, err

@@ -73,23 +73,33 @@ func (o *Options) telemetry() telemetry {
 	return t
 }
 
-// noEnd ends no span.
-func noEnd(*error) {}
+// spanEnd ends the span of a repository call; the zero value does
+// nothing. It is a value, not a closure, so that a call without a tracer
+// allocates nothing (not even its error result, whose address end takes).
+type spanEnd struct{ sp trace.Span }
+
+// end records *err on the span, unless it is a not-found answer, and ends
+// it.
+func (e spanEnd) end(err *error) {
+	if e.sp != nil {
+		endSpan(e.sp, *err)
+	}
+}
 
 // span starts the span of the repository call name ("User.Upsert") of
-// tenant, child of ctx's span; end(&err) records the call's error and
+// tenant, child of ctx's span; its end(&err) records the call's error and
 // ends it. Without a tracer it returns ctx and a no-op, allocating
-// nothing. Use it as the first line of a public method with a named error
-// result:
+// nothing. Use it as the first lines of a public method with a named
+// error result:
 //
-//	ctx, end := u.s.span(ctx, "User.Upsert", u.tenant)
-//	defer end(&err)
-func (s *settings) span(ctx context.Context, name, tenant string) (context.Context, func(*error)) {
+//	ctx, span := u.s.span(ctx, "User.Upsert", u.tenant)
+//	defer span.end(&err)
+func (s *settings) span(ctx context.Context, name, tenant string) (context.Context, spanEnd) {
 	if s.tel.tracer == nil {
-		return ctx, noEnd
+		return ctx, spanEnd{}
 	}
 	ctx, sp := s.tel.tracer.Start(ctx, "repos."+name, trace.WithAttributes(s.tel.tenantAttrs(tenant)...))
-	return ctx, func(err *error) { endSpan(sp, *err) }
+	return ctx, spanEnd{sp}
 }
 
 // tenantAttrs returns the attributes that record tenant.
@@ -131,9 +141,9 @@ func addTraceParent(ctx context.Context, fields map[string]string) {
 // listener's poll is not its cause) linked to the span that set the
 // trigger when d holds its traceparent. Without a tracer it returns ctx
 // and a no-op.
-func (t *telemetry) deliverySpan(ctx context.Context, d *delivery) (context.Context, func(*error)) {
+func (t *telemetry) deliverySpan(ctx context.Context, d *delivery) (context.Context, spanEnd) {
 	if t.tracer == nil {
-		return ctx, noEnd
+		return ctx, spanEnd{}
 	}
 	opts := []trace.SpanStartOption{trace.WithNewRoot(), trace.WithSpanKind(trace.SpanKindConsumer),
 		trace.WithAttributes(append(t.tenantAttrs(d.r.tenant),
@@ -145,7 +155,7 @@ func (t *telemetry) deliverySpan(ctx context.Context, d *delivery) (context.Cont
 		}
 	}
 	ctx, sp := t.tracer.Start(ctx, "repos.Triggers.Deliver", opts...)
-	return ctx, func(err *error) { endSpan(sp, *err) }
+	return ctx, spanEnd{sp}
 }
 
 // logTrigger logs an event of a trigger delivery, with its tenant,

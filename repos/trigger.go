@@ -96,8 +96,8 @@ func (tr *Triggers) wrap(op, action, ident string, err error) error {
 // the record and ident's index (it reads the old reference and the
 // index's TTL), and, when replacing, 1 SRem of the old reference.
 func (tr *Triggers) Set(ctx context.Context, action, ident, payload string, opts ...CallOption) (err error) {
-	ctx, end := tr.s.span(ctx, "Triggers.Set", tr.tenant)
-	defer end(&err)
+	ctx, span := tr.s.span(ctx, "Triggers.Set", tr.tenant)
+	defer span.end(&err)
 	key, err := tr.key(action, ident)
 	if err != nil {
 		return err
@@ -162,8 +162,8 @@ func (tr *Triggers) writeRecord(ctx context.Context, key, action, ident string, 
 // missing, deleted or already due one gives an error wrapping
 // store.ErrNotFound. Cost: 1 call.
 func (tr *Triggers) Get(ctx context.Context, action, ident string) (_ Trigger, err error) {
-	ctx, end := tr.s.span(ctx, "Triggers.Get", tr.tenant)
-	defer end(&err)
+	ctx, span := tr.s.span(ctx, "Triggers.Get", tr.tenant)
+	defer span.end(&err)
 	key, err := tr.key(action, ident)
 	if err != nil {
 		return Trigger{}, err
@@ -185,8 +185,8 @@ func (tr *Triggers) Get(ctx context.Context, action, ident string) (_ Trigger, e
 // Exists reports whether the trigger (action, ident) is set and not yet
 // due. Cost: 1 call.
 func (tr *Triggers) Exists(ctx context.Context, action, ident string) (_ bool, err error) {
-	ctx, end := tr.s.span(ctx, "Triggers.Exists", tr.tenant)
-	defer end(&err)
+	ctx, span := tr.s.span(ctx, "Triggers.Exists", tr.tenant)
+	defer span.end(&err)
 	_, err = tr.Remaining(ctx, action, ident)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
@@ -199,8 +199,8 @@ func (tr *Triggers) Exists(ctx context.Context, action, ident string) (_ bool, e
 // truncated to the millisecond; a missing, deleted or already due trigger
 // gives an error wrapping store.ErrNotFound. Cost: 1 call.
 func (tr *Triggers) Remaining(ctx context.Context, action, ident string) (_ time.Duration, err error) {
-	ctx, end := tr.s.span(ctx, "Triggers.Remaining", tr.tenant)
-	defer end(&err)
+	ctx, span := tr.s.span(ctx, "Triggers.Remaining", tr.tenant)
+	defer span.end(&err)
 	key, err := tr.key(action, ident)
 	if err != nil {
 		return 0, err
@@ -226,8 +226,8 @@ func (tr *Triggers) Remaining(ctx context.Context, action, ident string) (_ time
 // fires; a delivery already running is not stopped, and its outcome is
 // dropped. Cost: 2 calls (1 Apply on the record, 1 on the schedule).
 func (tr *Triggers) Delete(ctx context.Context, action, ident string) (_ bool, err error) {
-	ctx, end := tr.s.span(ctx, "Triggers.Delete", tr.tenant)
-	defer end(&err)
+	ctx, span := tr.s.span(ctx, "Triggers.Delete", tr.tenant)
+	defer span.end(&err)
 	key, err := tr.key(action, ident)
 	if err != nil {
 		return false, err
@@ -251,8 +251,8 @@ func (tr *Triggers) Delete(ctx context.Context, action, ident string) (_ bool, e
 // entry in the index (due and expired ones included). Cost: 1 Update, in
 // proportion to ident's triggers only, plus 1 Apply on the schedule.
 func (tr *Triggers) DeleteAll(ctx context.Context, ident string) (_ []string, err error) {
-	ctx, end := tr.s.span(ctx, "Triggers.DeleteAll", tr.tenant)
-	defer end(&err)
+	ctx, span := tr.s.span(ctx, "Triggers.DeleteAll", tr.tenant)
+	defer span.end(&err)
 	if err := checkID("identifier", ident); err != nil {
 		return nil, err
 	}

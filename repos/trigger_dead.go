@@ -22,8 +22,8 @@ type DeadTrigger struct {
 // until Delete, DeleteAll or Set of the same trigger. Cost: see the
 // function DeadTriggers.
 func (tr *Triggers) DeadTriggers(ctx context.Context) (_ []DeadTrigger, err error) {
-	ctx, end := tr.s.span(ctx, "Triggers.DeadTriggers", tr.tenant)
-	defer end(&err)
+	ctx, span := tr.s.span(ctx, "Triggers.DeadTriggers", tr.tenant)
+	defer span.end(&err)
 	return deadTriggers(ctx, tr.b, tr.s.keys, tr.tenant)
 }
 

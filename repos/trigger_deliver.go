@@ -132,8 +132,8 @@ func (l *listener) claim(ctx context.Context, d *delivery) (st claimState, err e
 // recorded even when ctx ended meanwhile (with up to settleTimeout), so
 // that a handler that succeeded as its listener stopped is not run again.
 func (l *listener) run(ctx context.Context, d *delivery) (err error) {
-	ctx, end := l.tel.deliverySpan(ctx, d)
-	defer end(&err)
+	ctx, span := l.tel.deliverySpan(ctx, d)
+	defer span.end(&err)
 	hctx, cancel := context.WithDeadline(ctx, d.end)
 	l.m.started(ctx, d.f)
 	herr := l.call(hctx, d.f)

@@ -58,8 +58,8 @@ func (u *User) what(op string) string {
 // written in one atomic step. Nothing is written when v cannot be
 // encoded.
 func (u *User) Upsert(ctx context.Context, v any, opts ...CallOption) (err error) {
-	ctx, end := u.s.span(ctx, "User.Upsert", u.tenant)
-	defer end(&err)
+	ctx, span := u.s.span(ctx, "User.Upsert", u.tenant)
+	defer span.end(&err)
 	ttl, err := ttlFor(u.s.ttl, opts)
 	if err != nil {
 		return err
@@ -81,16 +81,16 @@ func (u *User) Upsert(ctx context.Context, v any, opts ...CallOption) (err error
 // Get returns every field of the user's record as stored; a missing user
 // gives an error wrapping store.ErrNotFound. Cost: 1 call.
 func (u *User) Get(ctx context.Context) (_ map[string]string, err error) {
-	ctx, end := u.s.span(ctx, "User.Get", u.tenant)
-	defer end(&err)
+	ctx, span := u.s.span(ctx, "User.Get", u.tenant)
+	defer span.end(&err)
 	return getRecord(ctx, u.b, u.key, u.what("get"))
 }
 
 // GetInto decodes the user's record into dst (see Decode); a missing user
 // gives an error wrapping store.ErrNotFound. Cost: 1 call.
 func (u *User) GetInto(ctx context.Context, dst any) (err error) {
-	ctx, end := u.s.span(ctx, "User.GetInto", u.tenant)
-	defer end(&err)
+	ctx, span := u.s.span(ctx, "User.GetInto", u.tenant)
+	defer span.end(&err)
 	fields, err := u.Get(ctx)
 	if err != nil {
 		return err
@@ -113,8 +113,8 @@ func GetUserAs[T any](ctx context.Context, u *User) (T, error) {
 // fails with store.ErrNotFound, writing nothing, when the user does not
 // exist. Cost: one optimistic Update.
 func (u *User) UpdateField(ctx context.Context, field string, value any, opts ...CallOption) (err error) {
-	ctx, end := u.s.span(ctx, "User.UpdateField", u.tenant)
-	defer end(&err)
+	ctx, span := u.s.span(ctx, "User.UpdateField", u.tenant)
+	defer span.end(&err)
 	ttl, err := ttlFor(u.s.ttl, opts)
 	if err != nil {
 		return err
@@ -131,8 +131,8 @@ func (u *User) UpdateField(ctx context.Context, field string, value any, opts ..
 // record first, so that a failure between them leaves only a stale index
 // entry, which readers tolerate).
 func (u *User) Delete(ctx context.Context) (_ bool, err error) {
-	ctx, end := u.s.span(ctx, "User.Delete", u.tenant)
-	defer end(&err)
+	ctx, span := u.s.span(ctx, "User.Delete", u.tenant)
+	defer span.end(&err)
 	n, err := u.b.Del(ctx, u.key)
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", u.what("delete"), err)
@@ -145,8 +145,8 @@ func (u *User) Delete(ctx context.Context) (_ bool, err error) {
 
 // Exists reports whether the user's record exists. Cost: 1 call.
 func (u *User) Exists(ctx context.Context) (_ bool, err error) {
-	ctx, end := u.s.span(ctx, "User.Exists", u.tenant)
-	defer end(&err)
+	ctx, span := u.s.span(ctx, "User.Exists", u.tenant)
+	defer span.end(&err)
 	n, err := u.b.Exists(ctx, u.key)
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", u.what("exists"), err)
@@ -162,8 +162,8 @@ func (u *User) Exists(ctx context.Context) (_ bool, err error) {
 // when the field is not an integer and store.ErrOverflow on overflow.
 // Cost: 1 call.
 func (u *User) Incr(ctx context.Context, field string, delta int64, opts ...CallOption) (_ int64, err error) {
-	ctx, end := u.s.span(ctx, "User.Incr", u.tenant)
-	defer end(&err)
+	ctx, span := u.s.span(ctx, "User.Incr", u.tenant)
+	defer span.end(&err)
 	ttl, err := ttlFor(u.s.ttl, opts)
 	if err != nil {
 		return 0, err
@@ -185,8 +185,8 @@ func (u *User) Incr(ctx context.Context, field string, delta int64, opts ...Call
 // store.ErrNotFound when the user does not exist and with ErrDecode when
 // the field does not hold a JSON array. Cost: one optimistic Update.
 func (u *User) AppendToField(ctx context.Context, field string, value any, opts ...CallOption) (err error) {
-	ctx, end := u.s.span(ctx, "User.AppendToField", u.tenant)
-	defer end(&err)
+	ctx, span := u.s.span(ctx, "User.AppendToField", u.tenant)
+	defer span.end(&err)
 	ttl, err := ttlFor(u.s.ttl, opts)
 	if err != nil {
 		return err
