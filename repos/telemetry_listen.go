@@ -13,8 +13,13 @@ import (
 )
 
 // handled records the outcome of d's handler: metrics, and the error on
-// the delivery's span.
+// the delivery's span. A handler that failed as its listener stopped is
+// given back without counting the attempt (see run), and is not counted
+// as a failure either.
 func (l *listener) handled(ctx context.Context, d *delivery, herr error) {
+	if ctx.Err() != nil {
+		herr = nil
+	}
 	l.m.finished(ctx, d.f, herr)
 	if herr != nil {
 		if sp := trace.SpanFromContext(ctx); sp.IsRecording() {
