@@ -284,10 +284,12 @@ func TestSystemName(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, want, b.DBSystemName())
 	}
-	b, err := storeotel.New(struct{ store.Backend }{memory.New(nil)}, nil)
+	mem := memory.New(nil)
+	defer mem.Close()
+	b, err := storeotel.New(struct{ store.Backend }{mem}, nil)
 	require.NoError(t, err)
 	require.Equal(t, "other", b.DBSystemName())
-	b, err = storeotel.New(memory.New(nil), &storeotel.Options{System: "mine"})
+	b, err = storeotel.New(mem, &storeotel.Options{System: "mine"})
 	require.NoError(t, err)
 	require.Equal(t, "mine", b.DBSystemName())
 }
