@@ -48,7 +48,9 @@ func openShared(t *testing.T, rawURL string) store.Backend {
 
 func TestConformanceRedisServer(t *testing.T) {
 	b := openShared(t, testenv.Server(t, testenv.RedisURL))
-	client := b.(interface{ Client() goredis.UniversalClient }).Client()
+	client := b.(interface {
+		Client() goredis.UniversalClient
+	}).Client()
 	conformance.Run(t, realHarness(func() store.Backend { return redis.New(client, nil) }))
 }
 
