@@ -92,15 +92,21 @@ func BenchmarkRealRedis(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	stp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(tracetest.NewNoopExporter()))
+	defer stp.Shutdown(ctx)
+	syncer, err := storeotel.New(inner, &storeotel.Options{TracerProvider: stp, MeterProvider: mp})
+	if err != nil {
+		b.Fatal(err)
+	}
 	key := "storeotel-bench:k"
 	if err := inner.Set(ctx, key, "v", time.Minute); err != nil {
 		b.Fatal(err)
 	}
-	for range 2 { // alternate, as the machine is noisy
+	for range 3 { // alternate, as the machine is noisy
 		for _, bk := range []struct {
 			name string
 			b    store.Backend
-		}{{"bare", inner}, {"sdk", wrapped}} {
+		}{{"sdk", wrapped}, {"bare", inner}, {"sdksync", syncer}} {
 			b.Run("Get/"+bk.name, func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
