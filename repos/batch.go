@@ -77,7 +77,9 @@ func (bt *Batch) wrap(op string, q Queue, err error) error {
 
 // Enqueue appends payload to queue q, then marks the tenant pending for
 // q's service; see EnqueueAll.
-func (bt *Batch) Enqueue(ctx context.Context, q Queue, payload string, opts ...CallOption) error {
+func (bt *Batch) Enqueue(ctx context.Context, q Queue, payload string, opts ...CallOption) (err error) {
+	ctx, span := bt.s.span(ctx, "Batch.Enqueue", bt.tenant)
+	defer span.end(&err)
 	return bt.EnqueueAll(ctx, q, []string{payload}, opts...)
 }
 
@@ -88,7 +90,9 @@ func (bt *Batch) Enqueue(ctx context.Context, q Queue, payload string, opts ...C
 //
 // Cost: 2 calls (the queue and the pending set live in different hash
 // slots). The push comes first, as the worker protocol on Batch needs.
-func (bt *Batch) EnqueueAll(ctx context.Context, q Queue, payloads []string, opts ...CallOption) error {
+func (bt *Batch) EnqueueAll(ctx context.Context, q Queue, payloads []string, opts ...CallOption) (err error) {
+	ctx, span := bt.s.span(ctx, "Batch.EnqueueAll", bt.tenant)
+	defer span.end(&err)
 	key, err := bt.key(q)
 	if err != nil {
 		return err
@@ -118,7 +122,9 @@ func (bt *Batch) EnqueueAll(ctx context.Context, q Queue, payloads []string, opt
 // included; negative indexes count from the end (-1 is the last), and the
 // range is clamped to the queue as Redis' LRANGE does. A missing queue
 // gives none. Cost: 1 call.
-func (bt *Batch) Chunk(ctx context.Context, q Queue, start, stop int64) ([]string, error) {
+func (bt *Batch) Chunk(ctx context.Context, q Queue, start, stop int64) (_ []string, err error) {
+	ctx, span := bt.s.span(ctx, "Batch.Chunk", bt.tenant)
+	defer span.end(&err)
 	key, err := bt.key(q)
 	if err != nil {
 		return nil, err
@@ -133,7 +139,9 @@ func (bt *Batch) Chunk(ctx context.Context, q Queue, start, stop int64) ([]strin
 // Trim keeps only the payloads of q from start to stop, both included (as
 // Redis' LTRIM; Trim(ctx, q, n, -1) drops the first n). A range that keeps
 // nothing deletes the queue. Cost: 1 call.
-func (bt *Batch) Trim(ctx context.Context, q Queue, start, stop int64) error {
+func (bt *Batch) Trim(ctx context.Context, q Queue, start, stop int64) (err error) {
+	ctx, span := bt.s.span(ctx, "Batch.Trim", bt.tenant)
+	defer span.end(&err)
 	key, err := bt.key(q)
 	if err != nil {
 		return err
@@ -146,7 +154,9 @@ func (bt *Batch) Trim(ctx context.Context, q Queue, start, stop int64) error {
 
 // Len returns the number of payloads in q; 0 for a missing queue. Cost: 1
 // call.
-func (bt *Batch) Len(ctx context.Context, q Queue) (int64, error) {
+func (bt *Batch) Len(ctx context.Context, q Queue) (_ int64, err error) {
+	ctx, span := bt.s.span(ctx, "Batch.Len", bt.tenant)
+	defer span.end(&err)
 	key, err := bt.key(q)
 	if err != nil {
 		return 0, err

@@ -41,25 +41,31 @@ type Claim struct {
 // its processing may run twice). Leases are by the workers' clocks: keep
 // them in sync. Cost: 1 Update (it reads the queue's claims and its first
 // n items).
-func (bt *Batch) Claim(ctx context.Context, q Queue, n int, lease time.Duration) (Claim, error) {
+func (bt *Batch) Claim(ctx context.Context, q Queue, n int, lease time.Duration) (_ Claim, err error) {
+	ctx, span := bt.s.span(ctx, "Batch.Claim", bt.tenant)
+	defer span.end(&err)
 	if n < 1 || lease <= 0 {
 		return Claim{}, fmt.Errorf("%w: batch claim needs n >= 1 and a positive lease, got %d and %v", store.ErrInvalidArgument, n, lease)
 	}
-	c, _, err := bt.claim(ctx, q, n, lease)
+	c, reaped, err := bt.claim(ctx, q, n, lease)
 	if err != nil {
 		return Claim{}, bt.wrap("claim", q, err)
 	}
+	bt.s.tel.reaped(ctx, bt.tenant, q, reaped)
 	return c, nil
 }
 
 // Reap returns the items of q's expired claims to the head of the queue
 // and reports how many it returned. Claim does it too, so a worker needs
 // Reap only to put items back without taking any. Cost: 1 Update.
-func (bt *Batch) Reap(ctx context.Context, q Queue) (int, error) {
+func (bt *Batch) Reap(ctx context.Context, q Queue) (_ int, err error) {
+	ctx, span := bt.s.span(ctx, "Batch.Reap", bt.tenant)
+	defer span.end(&err)
 	_, n, err := bt.claim(ctx, q, 0, 0)
 	if err != nil {
 		return 0, bt.wrap("reap", q, err)
 	}
+	bt.s.tel.reaped(ctx, bt.tenant, q, n)
 	return n, nil
 }
 
@@ -136,7 +142,9 @@ func expiredClaims(claims map[string]string, now time.Time) (ids, items []string
 // It fails with an error wrapping ErrLeaseExpired when the claim's lease
 // ended (its items are then put back in the queue, if no Claim or Reap did
 // it already) or when there is no such claim. Cost: 1 Update.
-func (bt *Batch) Ack(ctx context.Context, q Queue, claimID string) error {
+func (bt *Batch) Ack(ctx context.Context, q Queue, claimID string) (err error) {
+	ctx, span := bt.s.span(ctx, "Batch.Ack", bt.tenant)
+	defer span.end(&err)
 	key, err := bt.key(q)
 	if err != nil {
 		return err
@@ -161,6 +169,7 @@ func (bt *Batch) Ack(ctx context.Context, q Queue, claimID string) error {
 	})
 	if err == nil {
 		err = late
+		bt.s.tel.claimLost(ctx, bt.tenant, q, late)
 	}
 	if err != nil {
 		return bt.wrap("ack", q, err)

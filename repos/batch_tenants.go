@@ -58,6 +58,8 @@ func ClaimTenant(ctx context.Context, b store.Backend, service string, lease tim
 	if err != nil {
 		return TenantLease{}, false, err
 	}
+	ctx, span := st.span(ctx, "ClaimTenant", "")
+	defer span.end(&err)
 	pending, leased := st.keys.pending(service), st.keys.leasedTenants(service)
 	marked, err := b.SRandMember(ctx, pending, tenantSample)
 	if err != nil {

@@ -47,7 +47,9 @@ func (kv *Generic) wrap(op, name string, err error) error {
 
 // Get returns the value of name; a missing one gives an error wrapping
 // store.ErrNotFound. Cost: 1 call.
-func (kv *Generic) Get(ctx context.Context, name string) (string, error) {
+func (kv *Generic) Get(ctx context.Context, name string) (_ string, err error) {
+	ctx, span := kv.s.span(ctx, "Generic.Get", kv.tenant)
+	defer span.end(&err)
 	key, err := kv.key(name)
 	if err != nil {
 		return "", err
@@ -62,7 +64,9 @@ func (kv *Generic) Get(ctx context.Context, name string) (string, error) {
 // Set stores value at name, replacing what was there, with the
 // repository's TTL (or WithTTL's; 0: no expiry, clearing any earlier TTL).
 // Cost: 1 call.
-func (kv *Generic) Set(ctx context.Context, name, value string, opts ...CallOption) error {
+func (kv *Generic) Set(ctx context.Context, name, value string, opts ...CallOption) (err error) {
+	ctx, span := kv.s.span(ctx, "Generic.Set", kv.tenant)
+	defer span.end(&err)
 	key, err := kv.key(name)
 	if err != nil {
 		return err
@@ -78,7 +82,9 @@ func (kv *Generic) Set(ctx context.Context, name, value string, opts ...CallOpti
 }
 
 // Delete deletes name and reports whether it existed. Cost: 1 call.
-func (kv *Generic) Delete(ctx context.Context, name string) (bool, error) {
+func (kv *Generic) Delete(ctx context.Context, name string) (_ bool, err error) {
+	ctx, span := kv.s.span(ctx, "Generic.Delete", kv.tenant)
+	defer span.end(&err)
 	key, err := kv.key(name)
 	if err != nil {
 		return false, err
@@ -91,7 +97,9 @@ func (kv *Generic) Delete(ctx context.Context, name string) (bool, error) {
 }
 
 // Exists reports whether name exists. Cost: 1 call.
-func (kv *Generic) Exists(ctx context.Context, name string) (bool, error) {
+func (kv *Generic) Exists(ctx context.Context, name string) (_ bool, err error) {
+	ctx, span := kv.s.span(ctx, "Generic.Exists", kv.tenant)
+	defer span.end(&err)
 	key, err := kv.key(name)
 	if err != nil {
 		return false, err
@@ -106,7 +114,9 @@ func (kv *Generic) Exists(ctx context.Context, name string) (bool, error) {
 // TTL returns the remaining time to live of name, store.NoExpiry when it
 // has none, and an error wrapping store.ErrNotFound when it is missing.
 // Cost: 1 call.
-func (kv *Generic) TTL(ctx context.Context, name string) (time.Duration, error) {
+func (kv *Generic) TTL(ctx context.Context, name string) (_ time.Duration, err error) {
+	ctx, span := kv.s.span(ctx, "Generic.TTL", kv.tenant)
+	defer span.end(&err)
 	key, err := kv.key(name)
 	if err != nil {
 		return 0, err
@@ -129,7 +139,9 @@ func (kv *Generic) TTL(ctx context.Context, name string) (time.Duration, error) 
 // Cost: 1 call either way: IncrBy when the TTL is 0 (a new key then has
 // no TTL), else one Apply of IncrByOp and ExpireOp with NX (Redis'
 // PEXPIRE NX), which never conflicts however many callers share the key.
-func (kv *Generic) Incr(ctx context.Context, name string, delta int64, opts ...CallOption) (int64, error) {
+func (kv *Generic) Incr(ctx context.Context, name string, delta int64, opts ...CallOption) (_ int64, err error) {
+	ctx, span := kv.s.span(ctx, "Generic.Incr", kv.tenant)
+	defer span.end(&err)
 	key, err := kv.key(name)
 	if err != nil {
 		return 0, err

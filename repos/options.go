@@ -2,8 +2,12 @@ package repos
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
+
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mimeiapify/store"
 )
@@ -28,6 +32,21 @@ type Options struct {
 	// Prefix) the same Retention: the schedule entries of one second are
 	// kept for the Retention of the first trigger set in it.
 	Retention time.Duration
+	// TracerProvider, when set, makes one span per repository call, named
+	// after it ("repos.User.Upsert"), parent of the backend spans the call
+	// makes (see package storeotel) and a span per trigger delivery. Nil:
+	// no spans, at no cost. See telemetry.go.
+	TracerProvider trace.TracerProvider
+	// TenantAttribute says how spans record the tenant: hashed (the
+	// default), omitted, or plain.
+	TenantAttribute TenantAttribute
+	// MeterProvider, when set, makes the metrics of trigger listeners and
+	// batch workers (see ObserveQueues). Nil: no metrics, at no cost.
+	MeterProvider metric.MeterProvider
+	// Logger, when set, is told of the events of listeners and workers
+	// worth a line (a retry, a dead trigger, a lease lost, a poll error).
+	// Nil: silent.
+	Logger *slog.Logger
 }
 
 // DefaultRetention is the Retention of triggers when Options sets none.
@@ -41,6 +60,7 @@ type settings struct {
 	keys      keyspace
 	ttl       time.Duration
 	retention time.Duration
+	tel       telemetry
 }
 
 // resolve validates o (nil means defaults) and returns its settings.
@@ -68,7 +88,7 @@ func (o *Options) resolve() (settings, error) {
 	if p != "" && !strings.HasSuffix(p, ":") {
 		p += ":"
 	}
-	return settings{keys: keyspace{prefix: p}, ttl: o.TTL, retention: retention}, nil
+	return settings{keys: keyspace{prefix: p}, ttl: o.TTL, retention: retention, tel: o.telemetry()}, nil
 }
 
 // CallOption changes one repository call; see WithTTL.

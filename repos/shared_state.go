@@ -62,7 +62,9 @@ func (ss *SharedState) key(op, name string) (string, string, error) {
 // Set replaces the state name with the fields of v (a struct or a map,
 // see Encode), gives it the repository's TTL (or WithTTL's) and lists it
 // in the index, as one atomic step. Cost: 1 call.
-func (ss *SharedState) Set(ctx context.Context, name string, v any, opts ...CallOption) error {
+func (ss *SharedState) Set(ctx context.Context, name string, v any, opts ...CallOption) (err error) {
+	ctx, span := ss.s.span(ctx, "SharedState.Set", ss.tenant)
+	defer span.end(&err)
 	key, what, err := ss.key("set", name)
 	if err != nil {
 		return err
@@ -82,7 +84,9 @@ func (ss *SharedState) Set(ctx context.Context, name string, v any, opts ...Call
 // SetField sets one field of the state name to value (encoded as Encode
 // would), creating the state if needed, renews its TTL and lists it in
 // the index, as one atomic step. Cost: 1 call.
-func (ss *SharedState) SetField(ctx context.Context, name, field string, value any, opts ...CallOption) error {
+func (ss *SharedState) SetField(ctx context.Context, name, field string, value any, opts ...CallOption) (err error) {
+	ctx, span := ss.s.span(ctx, "SharedState.SetField", ss.tenant)
+	defer span.end(&err)
 	key, what, err := ss.key("set field", name)
 	if err != nil {
 		return err
@@ -109,7 +113,9 @@ func (ss *SharedState) write(ctx context.Context, what string, ops ...store.Op) 
 
 // Get returns the state name as stored; a missing state gives an error
 // wrapping store.ErrNotFound. Cost: 1 call.
-func (ss *SharedState) Get(ctx context.Context, name string) (map[string]string, error) {
+func (ss *SharedState) Get(ctx context.Context, name string) (_ map[string]string, err error) {
+	ctx, span := ss.s.span(ctx, "SharedState.Get", ss.tenant)
+	defer span.end(&err)
 	key, what, err := ss.key("get", name)
 	if err != nil {
 		return nil, err
@@ -119,7 +125,9 @@ func (ss *SharedState) Get(ctx context.Context, name string) (map[string]string,
 
 // GetInto decodes the state name into dst (see Decode); a missing state
 // gives an error wrapping store.ErrNotFound. Cost: 1 call.
-func (ss *SharedState) GetInto(ctx context.Context, name string, dst any) error {
+func (ss *SharedState) GetInto(ctx context.Context, name string, dst any) (err error) {
+	ctx, span := ss.s.span(ctx, "SharedState.GetInto", ss.tenant)
+	defer span.end(&err)
 	fields, err := ss.Get(ctx, name)
 	if err != nil {
 		return err
@@ -129,7 +137,9 @@ func (ss *SharedState) GetInto(ctx context.Context, name string, dst any) error 
 
 // GetField returns one field of the state name as stored; a missing state
 // or field gives an error wrapping store.ErrNotFound. Cost: 1 call.
-func (ss *SharedState) GetField(ctx context.Context, name, field string) (string, error) {
+func (ss *SharedState) GetField(ctx context.Context, name, field string) (_ string, err error) {
+	ctx, span := ss.s.span(ctx, "SharedState.GetField", ss.tenant)
+	defer span.end(&err)
 	key, what, err := ss.key("get field", name)
 	if err != nil {
 		return "", err
@@ -143,7 +153,9 @@ func (ss *SharedState) GetField(ctx context.Context, name, field string) (string
 
 // Delete deletes the state name and its index entry, as one atomic step.
 // Deleting a missing state is not an error. Cost: 1 call.
-func (ss *SharedState) Delete(ctx context.Context, name string) error {
+func (ss *SharedState) Delete(ctx context.Context, name string) (err error) {
+	ctx, span := ss.s.span(ctx, "SharedState.Delete", ss.tenant)
+	defer span.end(&err)
 	key, what, err := ss.key("delete", name)
 	if err != nil {
 		return err
@@ -155,7 +167,9 @@ func (ss *SharedState) Delete(ctx context.Context, name string) error {
 // whose state expired are removed from the index. Cost: 2 calls (the
 // index, then one Exists over all its states); when some expired, one
 // more call per name and an optimistic Update to remove them.
-func (ss *SharedState) List(ctx context.Context) ([]string, error) {
+func (ss *SharedState) List(ctx context.Context) (_ []string, err error) {
+	ctx, span := ss.s.span(ctx, "SharedState.List", ss.tenant)
+	defer span.end(&err)
 	names, err := ss.b.SMembers(ctx, ss.index)
 	if err != nil || len(names) == 0 {
 		return nil, wrapIf(ss.what("list"), err)
@@ -219,8 +233,10 @@ func (ss *SharedState) dropExpired(ctx context.Context, names, keys []string) ([
 // (the index is read and guarded inside an optimistic Update, so a state
 // set meanwhile is either deleted or kept with its entry). Only this
 // user's keys are touched. Cost: one optimistic Update.
-func (ss *SharedState) Clear(ctx context.Context) error {
-	err := ss.b.Update(ctx, []string{ss.index}, func(r store.Reader) ([]store.Op, error) {
+func (ss *SharedState) Clear(ctx context.Context) (err error) {
+	ctx, span := ss.s.span(ctx, "SharedState.Clear", ss.tenant)
+	defer span.end(&err)
+	err = ss.b.Update(ctx, []string{ss.index}, func(r store.Reader) ([]store.Op, error) {
 		names, err := r.SMembers(ctx, ss.index)
 		if err != nil || len(names) == 0 {
 			return nil, err

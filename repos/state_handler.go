@@ -45,7 +45,9 @@ func (h *StateHandler) key(op, handler string) (string, string, error) {
 // Set replaces the handler's state with the fields of v (a struct or a
 // map, see Encode) and gives it the repository's TTL (or WithTTL's), as
 // one atomic step. Cost: 1 call.
-func (h *StateHandler) Set(ctx context.Context, handler string, v any, opts ...CallOption) error {
+func (h *StateHandler) Set(ctx context.Context, handler string, v any, opts ...CallOption) (err error) {
+	ctx, span := h.s.span(ctx, "StateHandler.Set", h.tenant)
+	defer span.end(&err)
 	key, what, err := h.key("set", handler)
 	if err != nil {
 		return err
@@ -67,7 +69,9 @@ func (h *StateHandler) Set(ctx context.Context, handler string, v any, opts ...C
 
 // Get returns the handler's state as stored; a missing state gives an
 // error wrapping store.ErrNotFound. Cost: 1 call.
-func (h *StateHandler) Get(ctx context.Context, handler string) (map[string]string, error) {
+func (h *StateHandler) Get(ctx context.Context, handler string) (_ map[string]string, err error) {
+	ctx, span := h.s.span(ctx, "StateHandler.Get", h.tenant)
+	defer span.end(&err)
 	key, what, err := h.key("get", handler)
 	if err != nil {
 		return nil, err
@@ -77,7 +81,9 @@ func (h *StateHandler) Get(ctx context.Context, handler string) (map[string]stri
 
 // GetInto decodes the handler's state into dst (see Decode); a missing
 // state gives an error wrapping store.ErrNotFound. Cost: 1 call.
-func (h *StateHandler) GetInto(ctx context.Context, handler string, dst any) error {
+func (h *StateHandler) GetInto(ctx context.Context, handler string, dst any) (err error) {
+	ctx, span := h.s.span(ctx, "StateHandler.GetInto", h.tenant)
+	defer span.end(&err)
 	fields, err := h.Get(ctx, handler)
 	if err != nil {
 		return err
@@ -89,7 +95,9 @@ func (h *StateHandler) GetInto(ctx context.Context, handler string, dst any) err
 // (encoded as Encode would) and renews its TTL, as one atomic step. It
 // fails with store.ErrNotFound, writing nothing, when the state does not
 // exist. Cost: one optimistic Update.
-func (h *StateHandler) UpdateField(ctx context.Context, handler, field string, value any, opts ...CallOption) error {
+func (h *StateHandler) UpdateField(ctx context.Context, handler, field string, value any, opts ...CallOption) (err error) {
+	ctx, span := h.s.span(ctx, "StateHandler.UpdateField", h.tenant)
+	defer span.end(&err)
 	key, what, err := h.key("update field", handler)
 	if err != nil {
 		return err
@@ -109,7 +117,9 @@ func (h *StateHandler) UpdateField(ctx context.Context, handler, field string, v
 // needed), renews its TTL and returns the whole merged state, as one
 // atomic step: concurrent Upserts of different fields lose nothing.
 // Cost: 1 call.
-func (h *StateHandler) Upsert(ctx context.Context, handler string, v any, opts ...CallOption) (map[string]string, error) {
+func (h *StateHandler) Upsert(ctx context.Context, handler string, v any, opts ...CallOption) (_ map[string]string, err error) {
+	ctx, span := h.s.span(ctx, "StateHandler.Upsert", h.tenant)
+	defer span.end(&err)
 	key, what, err := h.key("upsert", handler)
 	if err != nil {
 		return nil, err
@@ -131,7 +141,9 @@ func (h *StateHandler) Upsert(ctx context.Context, handler string, v any, opts .
 
 // Delete deletes the handler's state and reports whether it existed.
 // Cost: 1 call.
-func (h *StateHandler) Delete(ctx context.Context, handler string) (bool, error) {
+func (h *StateHandler) Delete(ctx context.Context, handler string) (_ bool, err error) {
+	ctx, span := h.s.span(ctx, "StateHandler.Delete", h.tenant)
+	defer span.end(&err)
 	key, what, err := h.key("delete", handler)
 	if err != nil {
 		return false, err
@@ -144,7 +156,9 @@ func (h *StateHandler) Delete(ctx context.Context, handler string) (bool, error)
 }
 
 // Exists reports whether the handler's state exists. Cost: 1 call.
-func (h *StateHandler) Exists(ctx context.Context, handler string) (bool, error) {
+func (h *StateHandler) Exists(ctx context.Context, handler string) (_ bool, err error) {
+	ctx, span := h.s.span(ctx, "StateHandler.Exists", h.tenant)
+	defer span.end(&err)
 	key, what, err := h.key("exists", handler)
 	if err != nil {
 		return false, err

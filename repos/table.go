@@ -46,7 +46,9 @@ func (t *Table) what(op, table, pk string) string {
 //
 // Cost: 1 Apply for a row without TTL; for a row with a TTL, 1 Update
 // that reads the index's TTL so as to extend it, never shorten it.
-func (t *Table) SetRow(ctx context.Context, table, pk string, v any, opts ...CallOption) error {
+func (t *Table) SetRow(ctx context.Context, table, pk string, v any, opts ...CallOption) (err error) {
+	ctx, span := t.s.span(ctx, "Table.SetRow", t.tenant)
+	defer span.end(&err)
 	if err := checkIDs("table", table, "primary key", pk); err != nil {
 		return err
 	}
@@ -73,7 +75,9 @@ func (t *Table) SetRow(ctx context.Context, table, pk string, v any, opts ...Cal
 
 // GetRow returns every field of a row as stored; a missing row gives an
 // error wrapping store.ErrNotFound. Cost: 1 call.
-func (t *Table) GetRow(ctx context.Context, table, pk string) (map[string]string, error) {
+func (t *Table) GetRow(ctx context.Context, table, pk string) (_ map[string]string, err error) {
+	ctx, span := t.s.span(ctx, "Table.GetRow", t.tenant)
+	defer span.end(&err)
 	if err := checkIDs("table", table, "primary key", pk); err != nil {
 		return nil, err
 	}
@@ -82,7 +86,9 @@ func (t *Table) GetRow(ctx context.Context, table, pk string) (map[string]string
 
 // GetRowInto decodes a row into dst (see Decode); a missing row gives an
 // error wrapping store.ErrNotFound. Cost: 1 call.
-func (t *Table) GetRowInto(ctx context.Context, table, pk string, dst any) error {
+func (t *Table) GetRowInto(ctx context.Context, table, pk string, dst any) (err error) {
+	ctx, span := t.s.span(ctx, "Table.GetRowInto", t.tenant)
+	defer span.end(&err)
 	fields, err := t.GetRow(ctx, table, pk)
 	if err != nil {
 		return err
@@ -107,7 +113,9 @@ func GetRowAs[T any](ctx context.Context, t *Table, table, pk string) (T, error)
 // Encode would) and renews the row's TTL (the repository's or WithTTL's),
 // as one atomic step. It fails with an error wrapping store.ErrNotFound,
 // writing nothing, when the row does not exist. Cost: 1 Update.
-func (t *Table) UpdateField(ctx context.Context, table, pk, field string, value any, opts ...CallOption) error {
+func (t *Table) UpdateField(ctx context.Context, table, pk, field string, value any, opts ...CallOption) (err error) {
+	ctx, span := t.s.span(ctx, "Table.UpdateField", t.tenant)
+	defer span.end(&err)
 	if err := checkIDs("table", table, "primary key", pk); err != nil {
 		return err
 	}
@@ -125,13 +133,15 @@ func (t *Table) UpdateField(ctx context.Context, table, pk, field string, value 
 
 // DeleteRow deletes a row and its entry in the primary key's index, as one
 // atomic step, and reports whether the row existed. Cost: 1 Apply.
-func (t *Table) DeleteRow(ctx context.Context, table, pk string) (bool, error) {
+func (t *Table) DeleteRow(ctx context.Context, table, pk string) (_ bool, err error) {
+	ctx, span := t.s.span(ctx, "Table.DeleteRow", t.tenant)
+	defer span.end(&err)
 	if err := checkIDs("table", table, "primary key", pk); err != nil {
 		return false, err
 	}
 	row, index := t.s.keys.row(t.tenant, table, pk), t.s.keys.pkTables(t.tenant, pk)
 	found := &store.HGetAllOp{Key: row}
-	err := t.b.Apply(ctx, found, &store.DelOp{Key: row}, &store.SRemOp{Key: index, Members: []string{table}})
+	err = t.b.Apply(ctx, found, &store.DelOp{Key: row}, &store.SRemOp{Key: index, Members: []string{table}})
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", t.what("delete", table, pk), err)
 	}
@@ -142,7 +152,9 @@ func (t *Table) DeleteRow(ctx context.Context, table, pk string) (bool, error) {
 // tenant, and pk's index, as one atomic step, and returns the names of the
 // tables that had an entry in the index (an entry whose row had expired
 // included). Cost: 1 Update, in proportion to pk's rows only.
-func (t *Table) DeletePK(ctx context.Context, pk string) ([]string, error) {
+func (t *Table) DeletePK(ctx context.Context, pk string) (_ []string, err error) {
+	ctx, span := t.s.span(ctx, "Table.DeletePK", t.tenant)
+	defer span.end(&err)
 	if err := checkID("primary key", pk); err != nil {
 		return nil, err
 	}

@@ -95,7 +95,9 @@ func (tr *Triggers) wrap(op, action, ident string, err error) error {
 // bucket and the time index, 1 Update writing
 // the record and ident's index (it reads the old reference and the
 // index's TTL), and, when replacing, 1 SRem of the old reference.
-func (tr *Triggers) Set(ctx context.Context, action, ident, payload string, opts ...CallOption) error {
+func (tr *Triggers) Set(ctx context.Context, action, ident, payload string, opts ...CallOption) (err error) {
+	ctx, span := tr.s.span(ctx, "Triggers.Set", tr.tenant)
+	defer span.end(&err)
 	key, err := tr.key(action, ident)
 	if err != nil {
 		return err
@@ -116,6 +118,7 @@ func (tr *Triggers) Set(ctx context.Context, action, ident, payload string, opts
 		triggerDue: due.UTC().Format(time.RFC3339Nano), triggerPayload: payload,
 		triggerRefField: ref, triggerKeep: strconv.FormatInt(tr.s.retention.Milliseconds(), 10),
 	}
+	addTraceParent(ctx, fields)
 	old, err := tr.writeRecord(ctx, key, action, ident, fields, ttl+tr.s.retention)
 	if err != nil {
 		return tr.wrap("set", action, ident, err)
@@ -158,7 +161,9 @@ func (tr *Triggers) writeRecord(ctx context.Context, key, action, ident string, 
 // Get returns the trigger (action, ident) while it is not yet due; a
 // missing, deleted or already due one gives an error wrapping
 // store.ErrNotFound. Cost: 1 call.
-func (tr *Triggers) Get(ctx context.Context, action, ident string) (Trigger, error) {
+func (tr *Triggers) Get(ctx context.Context, action, ident string) (_ Trigger, err error) {
+	ctx, span := tr.s.span(ctx, "Triggers.Get", tr.tenant)
+	defer span.end(&err)
 	key, err := tr.key(action, ident)
 	if err != nil {
 		return Trigger{}, err
@@ -179,8 +184,10 @@ func (tr *Triggers) Get(ctx context.Context, action, ident string) (Trigger, err
 
 // Exists reports whether the trigger (action, ident) is set and not yet
 // due. Cost: 1 call.
-func (tr *Triggers) Exists(ctx context.Context, action, ident string) (bool, error) {
-	_, err := tr.Remaining(ctx, action, ident)
+func (tr *Triggers) Exists(ctx context.Context, action, ident string) (_ bool, err error) {
+	ctx, span := tr.s.span(ctx, "Triggers.Exists", tr.tenant)
+	defer span.end(&err)
+	_, err = tr.Remaining(ctx, action, ident)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
@@ -191,7 +198,9 @@ func (tr *Triggers) Exists(ctx context.Context, action, ident string) (bool, err
 // due, by this machine's clock against the due time the writer stored,
 // truncated to the millisecond; a missing, deleted or already due trigger
 // gives an error wrapping store.ErrNotFound. Cost: 1 call.
-func (tr *Triggers) Remaining(ctx context.Context, action, ident string) (time.Duration, error) {
+func (tr *Triggers) Remaining(ctx context.Context, action, ident string) (_ time.Duration, err error) {
+	ctx, span := tr.s.span(ctx, "Triggers.Remaining", tr.tenant)
+	defer span.end(&err)
 	key, err := tr.key(action, ident)
 	if err != nil {
 		return 0, err
@@ -216,7 +225,9 @@ func (tr *Triggers) Remaining(ctx context.Context, action, ident string) (time.D
 // (due and dead ones included). A trigger deleted before it is due never
 // fires; a delivery already running is not stopped, and its outcome is
 // dropped. Cost: 2 calls (1 Apply on the record, 1 on the schedule).
-func (tr *Triggers) Delete(ctx context.Context, action, ident string) (bool, error) {
+func (tr *Triggers) Delete(ctx context.Context, action, ident string) (_ bool, err error) {
+	ctx, span := tr.s.span(ctx, "Triggers.Delete", tr.tenant)
+	defer span.end(&err)
 	key, err := tr.key(action, ident)
 	if err != nil {
 		return false, err
@@ -239,7 +250,9 @@ func (tr *Triggers) Delete(ctx context.Context, action, ident string) (bool, err
 // step, then their schedule entries, and returns the actions that had an
 // entry in the index (due and expired ones included). Cost: 1 Update, in
 // proportion to ident's triggers only, plus 1 Apply on the schedule.
-func (tr *Triggers) DeleteAll(ctx context.Context, ident string) ([]string, error) {
+func (tr *Triggers) DeleteAll(ctx context.Context, ident string) (_ []string, err error) {
+	ctx, span := tr.s.span(ctx, "Triggers.DeleteAll", tr.tenant)
+	defer span.end(&err)
 	if err := checkID("identifier", ident); err != nil {
 		return nil, err
 	}

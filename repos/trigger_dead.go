@@ -21,7 +21,9 @@ type DeadTrigger struct {
 // particular order. A dead trigger stays listed for Options.Retention, or
 // until Delete, DeleteAll or Set of the same trigger. Cost: see the
 // function DeadTriggers.
-func (tr *Triggers) DeadTriggers(ctx context.Context) ([]DeadTrigger, error) {
+func (tr *Triggers) DeadTriggers(ctx context.Context) (_ []DeadTrigger, err error) {
+	ctx, span := tr.s.span(ctx, "Triggers.DeadTriggers", tr.tenant)
+	defer span.end(&err)
 	return deadTriggers(ctx, tr.b, tr.s.keys, tr.tenant)
 }
 

@@ -42,11 +42,12 @@ const (
 
 // delivery is a trigger claimed by a listener.
 type delivery struct {
-	key  string
-	r    ref
-	f    Fired
-	end  time.Time     // lease end
-	keep time.Duration // the record's retention
+	key    string
+	r      ref
+	f      Fired
+	end    time.Time     // lease end
+	keep   time.Duration // the record's retention
+	parent string        // the W3C traceparent of the span that set it
 }
 
 // deliver claims r and, if it got it, runs the handler and records the
@@ -70,6 +71,9 @@ func (l *listener) deliver(ctx context.Context, r ref) (bool, error) {
 		l.finished.add(r.raw)
 		return true, nil
 	case claimDead:
+		if d.f.Attempt > 0 { // this claim marked it dead
+			l.dead(ctx, &d, "the listener of the last attempt stopped before it finished")
+		}
 		return true, bury(ctx, l.b, l.k, r)
 	}
 	return true, l.run(ctx, &d)
@@ -83,7 +87,7 @@ func (l *listener) claim(ctx context.Context, d *delivery) (st claimState, err e
 		if err != nil {
 			return nil, err
 		}
-		st = claimSkip
+		st, d.f = claimSkip, Fired{}
 		if len(fields) == 0 || fields[triggerRefField] != d.r.raw {
 			st = claimStale
 			return nil, nil
@@ -107,13 +111,14 @@ func (l *listener) claim(ctx context.Context, d *delivery) (st claimState, err e
 		}
 		attempts := int(atoi64(fields[triggerAttempts]))
 		if attempts >= l.o.MaxAttempts {
-			st = claimDead
+			st, d.f = claimDead, Fired{Tenant: d.r.tenant, Action: d.r.action, Identifier: d.r.ident, Attempt: attempts}
 			return deadOps(d, "the listener of the last attempt stopped before it finished"), nil
 		}
 		st = claimTaken
 		d.end = now.Add(l.o.Lease)
 		d.f = Fired{Tenant: d.r.tenant, Action: d.r.action, Identifier: d.r.ident,
 			Payload: fields[triggerPayload], Due: due, Attempt: attempts + 1}
+		d.parent = fields[triggerTrace]
 		return []store.Op{
 			&store.HSetOp{Key: d.key, Fields: map[string]string{triggerOwner: l.id,
 				triggerLease: strconv.FormatInt(d.end.UnixMilli(), 10), triggerAttempts: strconv.Itoa(d.f.Attempt)}},
@@ -126,9 +131,13 @@ func (l *listener) claim(ctx context.Context, d *delivery) (st claimState, err e
 // run runs the handler on d and records its outcome. The outcome is
 // recorded even when ctx ended meanwhile (with up to settleTimeout), so
 // that a handler that succeeded as its listener stopped is not run again.
-func (l *listener) run(ctx context.Context, d *delivery) error {
+func (l *listener) run(ctx context.Context, d *delivery) (err error) {
+	ctx, span := l.tel.deliverySpan(ctx, d)
+	defer span.end(&err)
 	hctx, cancel := context.WithDeadline(ctx, d.end)
+	l.m.started(ctx, d.f)
 	herr := l.call(hctx, d.f)
+	l.handled(ctx, d, herr)
 	cancel()
 	stopping := ctx.Err() != nil
 	ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
@@ -143,6 +152,7 @@ func (l *listener) run(ctx context.Context, d *delivery) error {
 				&store.HSetOp{Key: d.key, Fields: map[string]string{triggerAttempts: strconv.Itoa(d.f.Attempt - 1)}}}
 		})
 		if errors.Is(err, errLeaseLost) {
+			l.leaseLost(ctx, d)
 			return nil
 		}
 		return err
@@ -174,6 +184,7 @@ func (l *listener) complete(ctx context.Context, d *delivery) error {
 		return []store.Op{&store.DelOp{Key: d.key}, &store.SRemOp{Key: index, Members: []string{d.r.action}}}
 	})
 	if errors.Is(err, errLeaseLost) {
+		l.leaseLost(ctx, d)
 		return nil
 	}
 	if err != nil {
@@ -202,7 +213,11 @@ func (l *listener) fail(ctx context.Context, d *delivery, herr error) error {
 			&store.ExpireOp{Key: d.key, TTL: time.Until(next) + d.keep}}
 	})
 	if errors.Is(err, errLeaseLost) {
+		l.leaseLost(ctx, d)
 		return nil
+	}
+	if err == nil {
+		l.failed(ctx, d, herr, last)
 	}
 	if err == nil && last {
 		err = bury(ctx, l.b, l.k, d.r)

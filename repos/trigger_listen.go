@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	mrand "math/rand/v2"
 	"slices"
 	"strconv"
@@ -97,6 +98,8 @@ type listener struct {
 	o        ListenOptions
 	memo     skipMemo
 	finished refBatch
+	tel      telemetry
+	m        *triggerMetrics // nil: no metrics
 }
 
 // Listen delivers the due triggers of the repository's tenant to h until
@@ -107,7 +110,7 @@ type listener struct {
 // all of them and skips the others', so with many tenants run a few
 // ListenTriggers rather than one Listen per tenant.
 func (tr *Triggers) Listen(ctx context.Context, h Handler, opts *ListenOptions) error {
-	return listen(ctx, tr.b, tr.s.keys, tr.tenant, h, opts)
+	return listen(ctx, tr.b, tr.s, tr.tenant, h, opts)
 }
 
 // ListenTriggers delivers the due triggers of every tenant of the
@@ -128,11 +131,11 @@ func ListenTriggers(ctx context.Context, b store.Backend, opts *Options, h Handl
 	if err != nil {
 		return err
 	}
-	return listen(ctx, b, s.keys, "", h, lopts)
+	return listen(ctx, b, s, "", h, lopts)
 }
 
 // listen runs a listener until ctx is done.
-func listen(ctx context.Context, b store.Backend, k keyspace, tenant string, h Handler, opts *ListenOptions) error {
+func listen(ctx context.Context, b store.Backend, s settings, tenant string, h Handler, opts *ListenOptions) error {
 	if h == nil {
 		return fmt.Errorf("%w: nil trigger handler", ErrInvalidOption)
 	}
@@ -140,9 +143,13 @@ func listen(ctx context.Context, b store.Backend, k keyspace, tenant string, h H
 	if err != nil {
 		return err
 	}
+	m, err := newTriggerMetrics(s.tel.meter)
+	if err != nil {
+		return err
+	}
 	var id [12]byte
 	_, _ = rand.Read(id[:])
-	l := &listener{b: b, k: k, tenant: tenant, id: hex.EncodeToString(id[:]), h: h, o: o}
+	l := &listener{b: b, k: s.keys, tenant: tenant, id: hex.EncodeToString(id[:]), h: h, o: o, tel: s.tel, m: m}
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
@@ -163,6 +170,9 @@ func listen(ctx context.Context, b store.Backend, k keyspace, tenant string, h H
 
 // report passes a backend error to OnError.
 func (l *listener) report(err error) {
+	if err != nil && !isDone(err) {
+		l.tel.logf(context.Background(), slog.LevelError, "repos: trigger listener error", slog.Any("error", err))
+	}
 	if err != nil && l.o.OnError != nil && !isDone(err) {
 		l.o.OnError(err)
 	}

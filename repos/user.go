@@ -57,7 +57,9 @@ func (u *User) what(op string) string {
 // which lives in another hash slot, then the record and its TTL are
 // written in one atomic step. Nothing is written when v cannot be
 // encoded.
-func (u *User) Upsert(ctx context.Context, v any, opts ...CallOption) error {
+func (u *User) Upsert(ctx context.Context, v any, opts ...CallOption) (err error) {
+	ctx, span := u.s.span(ctx, "User.Upsert", u.tenant)
+	defer span.end(&err)
 	ttl, err := ttlFor(u.s.ttl, opts)
 	if err != nil {
 		return err
@@ -78,13 +80,17 @@ func (u *User) Upsert(ctx context.Context, v any, opts ...CallOption) error {
 
 // Get returns every field of the user's record as stored; a missing user
 // gives an error wrapping store.ErrNotFound. Cost: 1 call.
-func (u *User) Get(ctx context.Context) (map[string]string, error) {
+func (u *User) Get(ctx context.Context) (_ map[string]string, err error) {
+	ctx, span := u.s.span(ctx, "User.Get", u.tenant)
+	defer span.end(&err)
 	return getRecord(ctx, u.b, u.key, u.what("get"))
 }
 
 // GetInto decodes the user's record into dst (see Decode); a missing user
 // gives an error wrapping store.ErrNotFound. Cost: 1 call.
-func (u *User) GetInto(ctx context.Context, dst any) error {
+func (u *User) GetInto(ctx context.Context, dst any) (err error) {
+	ctx, span := u.s.span(ctx, "User.GetInto", u.tenant)
+	defer span.end(&err)
 	fields, err := u.Get(ctx)
 	if err != nil {
 		return err
@@ -106,7 +112,9 @@ func GetUserAs[T any](ctx context.Context, u *User) (T, error) {
 // (encoded as Encode would) and renews its TTL, as one atomic step. It
 // fails with store.ErrNotFound, writing nothing, when the user does not
 // exist. Cost: one optimistic Update.
-func (u *User) UpdateField(ctx context.Context, field string, value any, opts ...CallOption) error {
+func (u *User) UpdateField(ctx context.Context, field string, value any, opts ...CallOption) (err error) {
+	ctx, span := u.s.span(ctx, "User.UpdateField", u.tenant)
+	defer span.end(&err)
 	ttl, err := ttlFor(u.s.ttl, opts)
 	if err != nil {
 		return err
@@ -122,7 +130,9 @@ func (u *User) UpdateField(ctx context.Context, field string, value any, opts ..
 // users index and reports whether the record existed. Cost: 2 calls (the
 // record first, so that a failure between them leaves only a stale index
 // entry, which readers tolerate).
-func (u *User) Delete(ctx context.Context) (bool, error) {
+func (u *User) Delete(ctx context.Context) (_ bool, err error) {
+	ctx, span := u.s.span(ctx, "User.Delete", u.tenant)
+	defer span.end(&err)
 	n, err := u.b.Del(ctx, u.key)
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", u.what("delete"), err)
@@ -134,7 +144,9 @@ func (u *User) Delete(ctx context.Context) (bool, error) {
 }
 
 // Exists reports whether the user's record exists. Cost: 1 call.
-func (u *User) Exists(ctx context.Context) (bool, error) {
+func (u *User) Exists(ctx context.Context) (_ bool, err error) {
+	ctx, span := u.s.span(ctx, "User.Exists", u.tenant)
+	defer span.end(&err)
 	n, err := u.b.Exists(ctx, u.key)
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", u.what("exists"), err)
@@ -149,7 +161,9 @@ func (u *User) Exists(ctx context.Context) (bool, error) {
 // users index only at the next Upsert. Errors wrap store.ErrNotInteger
 // when the field is not an integer and store.ErrOverflow on overflow.
 // Cost: 1 call.
-func (u *User) Incr(ctx context.Context, field string, delta int64, opts ...CallOption) (int64, error) {
+func (u *User) Incr(ctx context.Context, field string, delta int64, opts ...CallOption) (_ int64, err error) {
+	ctx, span := u.s.span(ctx, "User.Incr", u.tenant)
+	defer span.end(&err)
 	ttl, err := ttlFor(u.s.ttl, opts)
 	if err != nil {
 		return 0, err
@@ -170,7 +184,9 @@ func (u *User) Incr(ctx context.Context, field string, delta int64, opts ...Call
 // Update, so concurrent appends lose nothing. It fails with
 // store.ErrNotFound when the user does not exist and with ErrDecode when
 // the field does not hold a JSON array. Cost: one optimistic Update.
-func (u *User) AppendToField(ctx context.Context, field string, value any, opts ...CallOption) error {
+func (u *User) AppendToField(ctx context.Context, field string, value any, opts ...CallOption) (err error) {
+	ctx, span := u.s.span(ctx, "User.AppendToField", u.tenant)
+	defer span.end(&err)
 	ttl, err := ttlFor(u.s.ttl, opts)
 	if err != nil {
 		return err

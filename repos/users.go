@@ -46,7 +46,9 @@ func (us *Users) User(userID string) (*User, error) {
 // matches "1"). Users whose record expired or was deleted are skipped and
 // removed from the index. Cost: 1 call for the index plus 1 per user of
 // the tenant, never a scan of the keyspace.
-func (us *Users) FindBy(ctx context.Context, field string, value any) ([]string, error) {
+func (us *Users) FindBy(ctx context.Context, field string, value any) (_ []string, err error) {
+	ctx, span := us.s.span(ctx, "Users.FindBy", us.tenant)
+	defer span.end(&err)
 	what := fmt.Sprintf("repos: users of tenant %q: find by %q", clipID(us.tenant), clipID(field))
 	want, err := encodeField(field, value)
 	if err != nil {
@@ -78,7 +80,9 @@ func (us *Users) FindBy(ctx context.Context, field string, value any) ([]string,
 // List returns the ids, sorted, of the tenant's users whose record
 // exists, removing from the index those whose record expired. Cost: 1
 // call for the index plus 1 per user.
-func (us *Users) List(ctx context.Context) ([]string, error) {
+func (us *Users) List(ctx context.Context) (_ []string, err error) {
+	ctx, span := us.s.span(ctx, "Users.List", us.tenant)
+	defer span.end(&err)
 	what := fmt.Sprintf("repos: users of tenant %q: list", clipID(us.tenant))
 	ids, err := us.b.SMembers(ctx, us.index)
 	if err != nil {
