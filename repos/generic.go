@@ -171,7 +171,9 @@ func (kv *Generic) Incr(ctx context.Context, name string, delta int64, opts ...C
 // stored it. The check and the write are one atomic step (Redis' SET NX),
 // so of several callers racing for one name exactly one wins. Cost: 1
 // call.
-func (kv *Generic) SetNX(ctx context.Context, name, value string, opts ...CallOption) (bool, error) {
+func (kv *Generic) SetNX(ctx context.Context, name, value string, opts ...CallOption) (_ bool, err error) {
+	ctx, span := kv.s.span(ctx, "Generic.SetNX", kv.tenant)
+	defer span.end(&err)
 	key, err := kv.key(name)
 	if err != nil {
 		return false, err
@@ -192,7 +194,9 @@ func (kv *Generic) SetNX(ctx context.Context, name, value string, opts ...CallOp
 // error and is not created. A negative ttl fails with ErrInvalidOption.
 // Cost: 1 call; 2 for ttl 0 (Exists, then Persist, which reports only
 // whether a TTL was removed).
-func (kv *Generic) Expire(ctx context.Context, name string, ttl time.Duration) (bool, error) {
+func (kv *Generic) Expire(ctx context.Context, name string, ttl time.Duration) (_ bool, err error) {
+	ctx, span := kv.s.span(ctx, "Generic.Expire", kv.tenant)
+	defer span.end(&err)
 	key, err := kv.key(name)
 	if err != nil {
 		return false, err

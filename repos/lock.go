@@ -101,7 +101,9 @@ func (l *Locks) prepare(op, name string, ttl time.Duration) (*Lock, error) {
 // TryLock takes the lock name for the lease ttl (positive) if it is free,
 // and fails at once with an error wrapping ErrLocked if another holder has
 // it. Cost: 1 call (SET NX with the lease as TTL).
-func (l *Locks) TryLock(ctx context.Context, name string, ttl time.Duration) (*Lock, error) {
+func (l *Locks) TryLock(ctx context.Context, name string, ttl time.Duration) (_ *Lock, err error) {
+	ctx, span := l.s.span(ctx, "Locks.TryLock", l.tenant)
+	defer span.end(&err)
 	lk, err := l.prepare("try", name, ttl)
 	if err != nil {
 		return nil, err
@@ -122,7 +124,9 @@ func (l *Locks) TryLock(ctx context.Context, name string, ttl time.Duration) (*L
 // from 2 ms up to 100 ms (full jitter, so waiters spread out); it is not
 // fair: a newcomer may get the lock before an older waiter. Cost: 1 call
 // per attempt.
-func (l *Locks) Lock(ctx context.Context, name string, ttl time.Duration) (*Lock, error) {
+func (l *Locks) Lock(ctx context.Context, name string, ttl time.Duration) (_ *Lock, err error) {
+	ctx, span := l.s.span(ctx, "Locks.Lock", l.tenant)
+	defer span.end(&err)
 	lk, err := l.prepare("lock", name, ttl)
 	if err != nil {
 		return nil, err
@@ -154,7 +158,9 @@ func (l *Locks) Lock(ctx context.Context, name string, ttl time.Duration) (*Lock
 // Unlock frees the lock if this handle still holds it; else it fails with
 // an error wrapping ErrLockLost and changes nothing. The token check and
 // the delete are one atomic step. Cost: one optimistic Update.
-func (lk *Lock) Unlock(ctx context.Context) error {
+func (lk *Lock) Unlock(ctx context.Context) (err error) {
+	ctx, span := lk.l.s.span(ctx, "Lock.Unlock", lk.l.tenant)
+	defer span.end(&err)
 	return lk.guarded(ctx, "unlock", &store.DelOp{Key: lk.key})
 }
 
@@ -162,7 +168,9 @@ func (lk *Lock) Unlock(ctx context.Context) error {
 // still holds the lock; else it fails with an error wrapping ErrLockLost
 // and changes nothing. Holders of long work call it well before the lease
 // ends. Cost: one optimistic Update.
-func (lk *Lock) Refresh(ctx context.Context, ttl time.Duration) error {
+func (lk *Lock) Refresh(ctx context.Context, ttl time.Duration) (err error) {
+	ctx, span := lk.l.s.span(ctx, "Lock.Refresh", lk.l.tenant)
+	defer span.end(&err)
 	if ttl <= 0 {
 		return lk.l.wrap("refresh", lk.name, fmt.Errorf("%w: lease %v is not positive", ErrInvalidOption, ttl))
 	}
