@@ -28,6 +28,13 @@ type Options struct {
 	// Prefix) the same Retention: the schedule entries of one second are
 	// kept for the Retention of the first trigger set in it.
 	Retention time.Duration
+	// IndexedFields is for User and Users only: the record fields that
+	// Users.FindBy and FindUsersBy find through a secondary index (cost
+	// O(matches)) instead of reading every record. The index is written in
+	// the atomic step that writes the record. Give every User and Users of
+	// one tenant the same IndexedFields; records written before a field was
+	// declared are indexed at their next write. Names must not be empty.
+	IndexedFields []string
 }
 
 // DefaultRetention is the Retention of triggers when Options sets none.
@@ -41,6 +48,7 @@ type settings struct {
 	keys      keyspace
 	ttl       time.Duration
 	retention time.Duration
+	indexed   []string // IndexedFields, sorted, without duplicates
 }
 
 // resolve validates o (nil means defaults) and returns its settings.
@@ -68,7 +76,11 @@ func (o *Options) resolve() (settings, error) {
 	if p != "" && !strings.HasSuffix(p, ":") {
 		p += ":"
 	}
-	return settings{keys: keyspace{prefix: p}, ttl: o.TTL, retention: retention}, nil
+	indexed, err := indexedFields(o.IndexedFields)
+	if err != nil {
+		return settings{}, err
+	}
+	return settings{keys: keyspace{prefix: p}, ttl: o.TTL, retention: retention, indexed: indexed}, nil
 }
 
 // CallOption changes one repository call; see WithTTL.
