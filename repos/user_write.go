@@ -204,8 +204,9 @@ func (u *User) liveIndexKeys(next map[string]string) []string {
 }
 
 // withTTLs appends to ops, for a write with a TTL, an ExpireOp for each
-// index key naming the record whose TTL (read through r) is shorter, so
-// that an index key never expires before a record it names.
+// index key naming the record whose TTL (read through r) is shorter, to
+// the TTL plus indexSlack (as applyIndexed), so that an index key never
+// expires before a record it names.
 func (u *User) withTTLs(ctx context.Context, r store.Reader, c userChange, ops []store.Op, cur, set map[string]string) ([]store.Op, error) {
 	if c.del || c.ttl == 0 {
 		return ops, nil
@@ -219,7 +220,7 @@ func (u *User) withTTLs(ctx context.Context, r store.Reader, c userChange, ops [
 		case left == store.NoExpiry || left >= c.ttl:
 			continue
 		}
-		ops = append(ops, &store.ExpireOp{Key: k, TTL: c.ttl})
+		ops = append(ops, &store.ExpireOp{Key: k, TTL: c.ttl + indexSlack(c.ttl)})
 	}
 	return ops, nil
 }
