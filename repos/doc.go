@@ -101,8 +101,8 @@
 // Cost per pending trigger: its record, one member in its identifier's
 // index and one in its due bucket; the index sets are shared by every
 // trigger of a second, minute, hour or day. Set is 2 backend calls (an
-// Apply for the schedule, an Update for the record), 3 when it replaces a
-// trigger; a delivery is 2 Updates plus its share of one Apply per poll
+// Update for the schedule, which extends the root's TTL, an Update for
+// the record), 3 when it replaces a trigger; a delivery is 2 Updates plus its share of one Apply per poll
 // (4 round trips on Redis and Valkey). An idle poll reads the root (one
 // id per day that holds a trigger) and the sets of today, this hour and
 // this minute when they exist: a few calls reading a few dozen members,
