@@ -112,7 +112,10 @@ func (bt *Batch) EnqueueAll(ctx context.Context, q Queue, payloads []string, opt
 	if err != nil {
 		return bt.wrap("enqueue", q, err)
 	}
-	if _, err := bt.b.SAdd(ctx, bt.s.keys.pending(q.Service), bt.tenant); err != nil {
+	// The pending set's TTL covers the queue's (see applyIndexed), so the
+	// set never outlives the queues that made it.
+	pending := bt.s.keys.pending(q.Service)
+	if err := applyIndexed(ctx, bt.b, pending, ttl, &store.SAddOp{Key: pending, Members: []string{bt.tenant}}); err != nil {
 		return bt.wrap("enqueue", q, err)
 	}
 	return nil

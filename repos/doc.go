@@ -7,7 +7,8 @@
 // repositories:
 //
 //	User         a user's record (a hash), with Incr, AppendToField, and
-//	             Users.FindBy and List over the tenant's users index
+//	             Users (List, FindBy, FindUsersBy) over the tenant's
+//	             bucketed users index and field indexes
 //	StateHandler a user's conversational state, one hash per handler
 //	SharedState  scratch space shared by a user's tools and agents, with
 //	             List and Clear; WithSharedState and Middleware bind it
@@ -46,6 +47,42 @@
 // that one atomic step changes share one hash tag per user, so a tenant's
 // users spread over every master.
 //
+// # Users index
+//
+// A tenant's users are spread over UserBuckets (128) buckets by a hash of
+// the user id; each bucket is one hash slot holding its users' records,
+// the set of their ids and, for each field of Options.IndexedFields, one
+// set of ids per value. A write of a record writes those entries in the
+// same atomic step, whichever call made it (Upsert, Incr, UpdateField,
+// AppendToField, Delete). Users.List is an iterator that reads a bucket's
+// ids per call and checks 2,000 ids per Exists (171 calls for 100,000
+// users); FindBy on an indexed field reads only the matching ids (one call
+// per bucket plus one per bucket holding a match). At 10 million users a
+// bucket holds about 78,000 ids.
+//
+// # Index hygiene
+//
+// The bound: an index key (users bucket ids and field indexes, shared-state
+// index, primary-key index, trigger identifier index, pending set, the
+// trigger schedule's root) expires at most indexSlack after the last
+// record it names: a quarter of that record's TTL, at most MaxIndexSlack
+// (one minute). Every step that writes a record extends the TTL of each
+// index key naming it (never shortens it; a record without TTL makes them
+// persistent). A member whose record is gone while others in its set live
+// is skipped by every reader and removed by the first List or FindBy that
+// meets it, all the stale members of one set in one step (an Apply that
+// removes them and re-reads their records, adding back any that a
+// concurrent write revived); it never outlives its set. The schedule's
+// time-index sets expire Retention after their span (second, minute,
+// hour, day) ends.
+//
+// # Tenants that leave
+//
+// TenantKeys yields every key of a tenant (one Scan of its glob-escaped
+// pattern); DeleteTenant deletes them and the tenant's members of
+// application-wide keys (trigger references, dead letters, pending sets
+// and leases), touching nothing of another tenant whatever the ids.
+//
 // # Triggers
 //
 // A trigger is a hash (due time, payload, delivery state) in its
@@ -82,8 +119,8 @@
 // Cost per pending trigger: its record, one member in its identifier's
 // index and one in its due bucket; the index sets are shared by every
 // trigger of a second, minute, hour or day. Set is 2 backend calls (an
-// Apply for the schedule, an Update for the record), 3 when it replaces a
-// trigger; a delivery is 2 Updates plus its share of one Apply per poll
+// Update for the schedule, which extends the root's TTL, an Update for
+// the record), 3 when it replaces a trigger; a delivery is 2 Updates plus its share of one Apply per poll
 // (4 round trips on Redis and Valkey). An idle poll reads the root (one
 // id per day that holds a trigger) and the sets of today, this hour and
 // this minute when they exist: a few calls reading a few dozen members,
@@ -113,9 +150,9 @@
 // # Guarantees
 //
 // A record, its TTL and its index entries are written in one atomic step
-// (one backend call) whenever they share a hash slot. Two writes need two
-// calls because the tenant's users index lives in another slot:
-// User.Upsert and User.Delete; a failure between the two leaves at worst
-// a stale index entry, which readers skip and remove. Every method's doc
-// states its cost in backend calls; none scans the keyspace.
+// (one backend call) whenever they share a hash slot, as every index of a
+// record does except the application-wide ones (pending sets, trigger
+// schedule), which are written first. Every method's doc states its cost
+// in backend calls; none scans the keyspace except TenantKeys and
+// DeleteTenant.
 package repos

@@ -51,7 +51,6 @@ func ExampleOptions_tracerProvider() {
 		fmt.Println(s.Name())
 	}
 	// Output:
-	// store.SAdd
 	// store.Apply
 	// repos.User.Upsert
 }

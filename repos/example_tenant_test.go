@@ -39,7 +39,7 @@ func ExampleNewTenant() {
 	lk, _ := acme.Locks().TryLock(ctx, "report", time.Minute)
 	_ = lk.Unlock(ctx)
 
-	ids, _ := acme.Users().List(ctx)
+	ids, _ := acme.Users().ListAll(ctx)
 	fmt.Println(acme.ID(), ids, n)
 	// Output:
 	// acme [ann] 1

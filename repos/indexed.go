@@ -17,14 +17,17 @@ import (
 //
 //   - ttl 0 (the record never expires): one Apply with a PersistOp on the
 //     index, which must then never expire either.
-//   - ttl > 0: one Update watching the index that reads its TTL and extends
-//     it to ttl only when it is shorter, so that an index never expires
-//     before one of its records (a record stored earlier with a longer TTL
-//     keeps its entry). The contract has no "extend only" expiry (Redis'
-//     EXPIRE ... GT), hence the read.
+//   - ttl > 0: one Update watching the index that reads its TTL and, only
+//     when it is shorter than ttl, extends it to ttl plus indexSlack(ttl),
+//     so that an index never expires before one of its records (a record
+//     stored earlier with a longer TTL keeps its entry). The contract has
+//     no "extend only" expiry (Redis' EXPIRE ... GT), hence the read. The
+//     slack makes the writes of the next indexSlack leave the index's TTL
+//     alone, so that concurrent writers of one index do not conflict on
+//     it at every write.
 //
-// The index is therefore removed only with its last entry or after its
-// longest-lived record expired.
+// The index is therefore removed with its last entry, or at most
+// indexSlack(ttl) after its longest-lived record expired.
 func applyIndexed(ctx context.Context, b store.Backend, index string, ttl time.Duration, ops ...store.Op) error {
 	if ttl == 0 {
 		return b.Apply(ctx, append(ops, &store.PersistOp{Key: index})...)
@@ -33,14 +36,25 @@ func applyIndexed(ctx context.Context, b store.Backend, index string, ttl time.D
 		left, err := r.TTL(ctx, index)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			return append(ops, &store.ExpireOp{Key: index, TTL: ttl}), nil
+			return append(ops, &store.ExpireOp{Key: index, TTL: ttl + indexSlack(ttl)}), nil
 		case err != nil:
 			return nil, err
 		case left == store.NoExpiry || left >= ttl:
 			return ops, nil
 		}
-		return append(ops, &store.ExpireOp{Key: index, TTL: ttl}), nil
+		return append(ops, &store.ExpireOp{Key: index, TTL: ttl + indexSlack(ttl)}), nil
 	})
+}
+
+// MaxIndexSlack bounds how long an index key may outlive the last record
+// it names: an index's TTL is extended to the record's TTL plus a quarter
+// of it, at most MaxIndexSlack (see applyIndexed).
+const MaxIndexSlack = time.Minute
+
+// indexSlack returns how much longer than a record with TTL ttl its index
+// keys are kept: ttl/4, at most MaxIndexSlack.
+func indexSlack(ttl time.Duration) time.Duration {
+	return min(ttl/4, MaxIndexSlack)
 }
 
 // deleteIndexed deletes, as one atomic step, the index set at index and

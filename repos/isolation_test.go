@@ -59,7 +59,7 @@ func TestTenantIsolationAgainstHostileIDs(t *testing.T) {
 			}
 		}
 		before := isolationSnapshot(t, b)
-		require.Len(t, before, 1000+1+3*10) // records, index, 10 x (state, shared, shared index)
+		require.Len(t, before, 1000+repos.UserBuckets+3*10) // records, index buckets, 10 x (state, shared, shared index)
 		for _, tenant := range hostileIDs {
 			if tenant == "a" {
 				continue // B is another tenant

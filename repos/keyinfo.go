@@ -20,8 +20,9 @@ type Shape string
 // tenant's base that matches none of the others (a layout of a newer
 // version); its KeyInfo has only Tenant.
 const (
-	ShapeUser          Shape = "user"           // p t:T:{T:U}:user
-	ShapeTenantUsers   Shape = "users-index"    // p t:T:users
+	ShapeUser          Shape = "user"           // p t:T:{T:users:B}:user:U
+	ShapeUsersBucket   Shape = "users-bucket"   // p t:T:{T:users:B}:ids
+	ShapeUserField     Shape = "user-field"     // p t:T:{T:users:B}:by:F:V
 	ShapeHandlerState  Shape = "handler-state"  // p t:T:{T:U}:state:H
 	ShapeSharedState   Shape = "shared-state"   // p t:T:{T:U}:shared:N
 	ShapeSharedIndex   Shape = "shared-index"   // p t:T:{T:U}:shared
@@ -32,6 +33,7 @@ const (
 	ShapeTrigger       Shape = "trigger"        // p t:T:{T:trg:I}:trg:A
 	ShapeIdentTriggers Shape = "trigger-index"  // p t:T:{T:trg:I}:trgs
 	ShapeGeneric       Shape = "generic"        // p t:T:kv:G
+	ShapeLock          Shape = "lock"           // p t:T:lock:L
 	ShapeTenantOther   Shape = "tenant-other"   // p t:T:... (unknown)
 	ShapePending       Shape = "pending"        // p pending:{S}
 	ShapeLeased        Shape = "leased-tenants" // p pending:{S}:leased
@@ -50,7 +52,9 @@ type KeyInfo struct {
 	Tenant  string // every t:T:... shape
 	User    string // user, handler-state, shared-state, shared-index
 	Handler string // handler-state
-	Name    string // shared-state (the state's name), generic (the key)
+	Name    string // shared-state (the state's name), generic (the key), lock
+	Field   string // user-field (the indexed field's name)
+	Bucket  int    // user, users-bucket, user-field
 	PK      string // row, pk-tables
 	Table   string // row
 	Service string // queue, inflight, pending, leased-tenants
@@ -88,9 +92,10 @@ func TenantPattern(prefix, tenant string) (string, error) {
 	return s.keys.tenantPattern(tenant), nil
 }
 
-// UserPattern returns a Scan pattern matching every key of one user (its
-// record, handler states, shared states and their index) and nothing else.
-// It fails with ErrInvalidID or ErrInvalidOption.
+// UserPattern returns a Scan pattern matching every key in one user's own
+// hash slot (handler states, shared states and their index) and nothing
+// else; the user's record lives in its users bucket instead (see
+// UserRecordKey). It fails with ErrInvalidID or ErrInvalidOption.
 func UserPattern(prefix, tenant, user string) (string, error) {
 	if err := checkIDs("tenant", tenant, "user id", user); err != nil {
 		return "", err
@@ -100,6 +105,19 @@ func UserPattern(prefix, tenant, user string) (string, error) {
 		return "", err
 	}
 	return glob.Escape(s.keys.userTag(tenant, user)+":") + "*", nil
+}
+
+// UserRecordKey returns the key of one user's record under the key prefix
+// prefix. It fails with ErrInvalidID or ErrInvalidOption.
+func UserRecordKey(prefix, tenant, user string) (string, error) {
+	if err := checkIDs("tenant", tenant, "user id", user); err != nil {
+		return "", err
+	}
+	s, err := (&Options{Prefix: prefix}).resolve()
+	if err != nil {
+		return "", err
+	}
+	return s.keys.user(tenant, user), nil
 }
 
 // DecodeClaim decodes a value of a batch queue's claims hash (an
@@ -143,8 +161,10 @@ func parseTenantKey(r string) (KeyInfo, bool) {
 	}
 	info := KeyInfo{Shape: ShapeTenantOther, Tenant: tenant}
 	switch {
-	case rest == "users":
-		info.Shape = ShapeTenantUsers
+	case strings.HasPrefix(rest, "lock:"):
+		if name, ok := dec(rest[5:]); ok && name != "" {
+			info.Shape, info.Name = ShapeLock, name
+		}
 	case strings.HasPrefix(rest, "kv:"):
 		if name, ok := dec(rest[3:]); ok && name != "" {
 			info.Shape, info.Name = ShapeGeneric, name
@@ -170,6 +190,8 @@ func parseTagged(info *KeyInfo, parts []string, suffix string) {
 	switch {
 	case len(ids) == 1:
 		parseUserSuffix(info, ids[0], suffix)
+	case len(ids) == 2 && parts[0] == "users":
+		parseUsersSuffix(info, ids[1], suffix)
 	case len(ids) == 2 && parts[0] == "pk":
 		info.PK = ids[1]
 		if t, ok := cutDec(suffix, ":row:"); ok {
@@ -198,12 +220,32 @@ func parseTagged(info *KeyInfo, parts []string, suffix string) {
 	}
 }
 
+// parseUsersSuffix fills in the shape of a key in a users bucket's tag.
+func parseUsersSuffix(info *KeyInfo, bucket, suffix string) {
+	b, err := strconv.Atoi(bucket)
+	if err != nil || b < 0 || b >= UserBuckets || strconv.Itoa(b) != bucket {
+		return
+	}
+	info.Bucket = b
+	switch {
+	case suffix == ":ids":
+		info.Shape = ShapeUsersBucket
+	case strings.HasPrefix(suffix, ":user:"):
+		if u, ok := cutDec(suffix, ":user:"); ok {
+			info.Shape, info.User = ShapeUser, u
+		}
+	case strings.HasPrefix(suffix, ":by:"):
+		f, _, found := strings.Cut(suffix[len(":by:"):], ":")
+		if name, ok := dec(f); found && ok && name != "" {
+			info.Shape, info.Field = ShapeUserField, name
+		}
+	}
+}
+
 // parseUserSuffix fills in the shape of a key in user's tag.
 func parseUserSuffix(info *KeyInfo, user, suffix string) {
 	info.User = user
 	switch {
-	case suffix == ":user":
-		info.Shape = ShapeUser
 	case suffix == ":shared":
 		info.Shape = ShapeSharedIndex
 	default:

@@ -21,8 +21,10 @@ func TestParseKeyDecodesEveryShape(t *testing.T) {
 				key  string
 				want KeyInfo
 			}{
-				{k.user(id, id+"u"), KeyInfo{Shape: ShapeUser, Tenant: id, User: id + "u"}},
-				{k.tenantUsers(id), KeyInfo{Shape: ShapeTenantUsers, Tenant: id}},
+				{k.user(id, id+"u"), KeyInfo{Shape: ShapeUser, Tenant: id, User: id + "u", Bucket: userBucket(id + "u")}},
+				{k.userIDs(id, 7), KeyInfo{Shape: ShapeUsersBucket, Tenant: id, Bucket: 7}},
+				{k.userField(id, 127, id, "v"), KeyInfo{Shape: ShapeUserField, Tenant: id, Bucket: 127, Field: id}},
+				{k.lock(id, id), KeyInfo{Shape: ShapeLock, Tenant: id, Name: id}},
 				{k.handlerState(id, "u", id), KeyInfo{Shape: ShapeHandlerState, Tenant: id, User: "u", Handler: id}},
 				{k.sharedState(id, id, "n"), KeyInfo{Shape: ShapeSharedState, Tenant: id, User: id, Name: "n"}},
 				{k.sharedIndex(id, id), KeyInfo{Shape: ShapeSharedIndex, Tenant: id, User: id}},
@@ -81,7 +83,7 @@ func TestExportedPatternsMatchOnlyTheirKeys(t *testing.T) {
 		pat, err := TenantPattern("p", id)
 		require.NoError(t, err)
 		for _, other := range hostileIDs {
-			keys := []string{k.user(other, "u"), k.tenantUsers(other), k.generic(other, "g"), k.trigger(other, "i", "a")}
+			keys := []string{k.user(other, "u"), k.userIDs(other, 3), k.lock(other, "l"), k.generic(other, "g"), k.trigger(other, "i", "a")}
 			for _, key := range keys {
 				require.Equal(t, id == other, glob.Match(pat, key), "pattern %q key %q", pat, key)
 			}

@@ -28,7 +28,7 @@ func FuzzKeyEncoding(f *testing.F) {
 			}
 			p := k.tenantPattern(a)
 			for _, key := range []string{
-				k.user(b, u), k.tenantUsers(b), k.handlerState(b, u, a), k.sharedState(b, u, a),
+				k.user(b, u), k.userIDs(b, userBucket(u)), k.userField(b, 1, a, u), k.handlerState(b, u, a), k.sharedState(b, u, a),
 				k.sharedIndex(b, u), k.row(b, a, u), k.pkTables(b, u), k.batch(b, a, u, a),
 				k.trigger(b, u, a), k.identTriggers(b, u), k.generic(b, a),
 			} {

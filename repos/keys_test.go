@@ -44,8 +44,9 @@ func TestCheckID(t *testing.T) {
 func TestKeyShapes(t *testing.T) {
 	k := keyspace{prefix: "app:"}
 	cases := map[string]string{
-		k.user("acme", "u1"):                       "app:t:acme:{acme:u1}:user",
-		k.tenantUsers("acme"):                      "app:t:acme:users",
+		k.user("acme", "u1"):                       "app:t:acme:{acme:users:115}:user:u1",
+		k.userIDs("acme", 115):                     "app:t:acme:{acme:users:115}:ids",
+		k.userField("acme", 7, "plan", "pro"):      "app:t:acme:{acme:users:7}:by:plan:pro",
 		k.handlerState("acme", "u1", "h"):          "app:t:acme:{acme:u1}:state:h",
 		k.sharedState("acme", "u1", "n"):           "app:t:acme:{acme:u1}:shared:n",
 		k.sharedIndex("acme", "u1"):                "app:t:acme:{acme:u1}:shared",
@@ -66,7 +67,7 @@ func TestKeyShapes(t *testing.T) {
 		k.identTriggers("acme", "i"):               "app:t:acme:{acme:trg:i}:trgs",
 		k.generic("acme", "g"):                     "app:t:acme:kv:g",
 		k.tenantPattern("acme"):                    "app:t:acme:*",
-		keyspace{}.user("a:b", "{x}"):              "t:a%3Ab:{a%3Ab:%7Bx%7D}:user",
+		keyspace{}.user("a:b", "{x}"):              "t:a%3Ab:{a%3Ab:users:97}:user:%7Bx%7D",
 		keyspace{prefix: "a*:"}.tenantPattern("t"): "a\\*:t:t:*",
 	}
 	for got, want := range cases {
@@ -89,11 +90,13 @@ func hashTag(key string) string {
 
 func TestUserKeysShareOneSlotPerUser(t *testing.T) {
 	k := keyspace{prefix: "p:"}
-	tag := hashTag(k.user("t", "u{x}"))
+	require.Equal(t, hashTag(k.user("t", "u{x}")), hashTag(k.userIDs("t", userBucket("u{x}"))))
+	require.Equal(t, hashTag(k.user("t", "u{x}")), hashTag(k.userField("t", userBucket("u{x}"), "f", "{v}")))
+	tag := hashTag(k.sharedIndex("t", "u{x}"))
 	require.Equal(t, tag, hashTag(k.handlerState("t", "u{x}", "h}")))
 	require.Equal(t, tag, hashTag(k.sharedState("t", "u{x}", "{n")))
 	require.Equal(t, tag, hashTag(k.sharedIndex("t", "u{x}")))
-	require.NotEqual(t, tag, hashTag(k.user("t", "u2")))
+	require.NotEqual(t, tag, hashTag(k.sharedIndex("t", "u2")))
 	require.Equal(t, hashTag(k.row("t", "a", "k")), hashTag(k.pkTables("t", "k")))
 	require.Equal(t, hashTag(k.trigger("t", "i", "a")), hashTag(k.identTriggers("t", "i")))
 	require.NotEqual(t, hashTag(k.user("t", "pk")), hashTag(k.pkTables("t", "x")))

@@ -47,6 +47,13 @@ type Options struct {
 	// worth a line (a retry, a dead trigger, a lease lost, a poll error).
 	// Nil: silent.
 	Logger *slog.Logger
+	// IndexedFields is for User and Users only: the record fields that
+	// Users.FindBy and FindUsersBy find through a secondary index (cost
+	// O(matches)) instead of reading every record. The index is written in
+	// the atomic step that writes the record. Give every User and Users of
+	// one tenant the same IndexedFields; records written before a field was
+	// declared are indexed at their next write. Names must not be empty.
+	IndexedFields []string
 }
 
 // DefaultRetention is the Retention of triggers when Options sets none.
@@ -61,6 +68,7 @@ type settings struct {
 	ttl       time.Duration
 	retention time.Duration
 	tel       telemetry
+	indexed   []string // IndexedFields, sorted, without duplicates
 }
 
 // resolve validates o (nil means defaults) and returns its settings.
@@ -88,7 +96,11 @@ func (o *Options) resolve() (settings, error) {
 	if p != "" && !strings.HasSuffix(p, ":") {
 		p += ":"
 	}
-	return settings{keys: keyspace{prefix: p}, ttl: o.TTL, retention: retention, tel: o.telemetry()}, nil
+	indexed, err := indexedFields(o.IndexedFields)
+	if err != nil {
+		return settings{}, err
+	}
+	return settings{keys: keyspace{prefix: p}, ttl: o.TTL, retention: retention, tel: o.telemetry(), indexed: indexed}, nil
 }
 
 // CallOption changes one repository call; see WithTTL.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/mimeiapify/store"
 )
@@ -15,8 +16,10 @@ import (
 // NewSharedState; see WithSharedState to pass it along a request. It is
 // safe for concurrent use.
 //
-// The index has no TTL: names whose state expired stay in it until List
-// or Clear meets and removes them.
+// The index's TTL is extended, in the step that writes a state, to at
+// least the state's (a state without TTL makes it persistent), so it
+// expires with the longest-lived state it names; names whose state
+// expired while others live are removed by the next List, all at once.
 type SharedState struct {
 	b      store.Backend
 	s      settings
@@ -61,7 +64,8 @@ func (ss *SharedState) key(op, name string) (string, string, error) {
 
 // Set replaces the state name with the fields of v (a struct or a map,
 // see Encode), gives it the repository's TTL (or WithTTL's) and lists it
-// in the index, as one atomic step. Cost: 1 call.
+// in the index, as one atomic step. Cost: 1 call (an Apply without TTL,
+// else an Update that reads the index's TTL to extend it).
 func (ss *SharedState) Set(ctx context.Context, name string, v any, opts ...CallOption) (err error) {
 	ctx, span := ss.s.span(ctx, "SharedState.Set", ss.tenant)
 	defer span.end(&err)
@@ -77,13 +81,13 @@ func (ss *SharedState) Set(ctx context.Context, name string, v any, opts ...Call
 	if err != nil {
 		return err
 	}
-	return ss.write(ctx, what, &store.DelOp{Key: key}, &store.HSetOp{Key: key, Fields: fields}, expiryOp(key, ttl),
+	return ss.write(ctx, what, ttl, &store.DelOp{Key: key}, &store.HSetOp{Key: key, Fields: fields}, expiryOp(key, ttl),
 		&store.SAddOp{Key: ss.index, Members: []string{name}})
 }
 
 // SetField sets one field of the state name to value (encoded as Encode
 // would), creating the state if needed, renews its TTL and lists it in
-// the index, as one atomic step. Cost: 1 call.
+// the index, as one atomic step. Cost: 1 call (as Set).
 func (ss *SharedState) SetField(ctx context.Context, name, field string, value any, opts ...CallOption) (err error) {
 	ctx, span := ss.s.span(ctx, "SharedState.SetField", ss.tenant)
 	defer span.end(&err)
@@ -99,13 +103,14 @@ func (ss *SharedState) SetField(ctx context.Context, name, field string, value a
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	return ss.write(ctx, what, &store.HSetOp{Key: key, Fields: map[string]string{field: s}}, expiryOp(key, ttl),
+	return ss.write(ctx, what, ttl, &store.HSetOp{Key: key, Fields: map[string]string{field: s}}, expiryOp(key, ttl),
 		&store.SAddOp{Key: ss.index, Members: []string{name}})
 }
 
-// write applies ops, wrapping an error with what.
-func (ss *SharedState) write(ctx context.Context, what string, ops ...store.Op) error {
-	if err := ss.b.Apply(ctx, ops...); err != nil {
+// write applies ops, which write a state with ttl, with the index's TTL
+// extended to cover it (see applyIndexed), wrapping an error with what.
+func (ss *SharedState) write(ctx context.Context, what string, ttl time.Duration, ops ...store.Op) error {
+	if err := applyIndexed(ctx, ss.b, ss.index, ttl, ops...); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
@@ -160,13 +165,15 @@ func (ss *SharedState) Delete(ctx context.Context, name string) (err error) {
 	if err != nil {
 		return err
 	}
-	return ss.write(ctx, what, &store.DelOp{Key: key}, &store.SRemOp{Key: ss.index, Members: []string{name}})
+	err = ss.b.Apply(ctx, &store.DelOp{Key: key}, &store.SRemOp{Key: ss.index, Members: []string{name}})
+	return wrapIf(what, err)
 }
 
 // List returns the names, sorted, of the user's states that exist. Names
-// whose state expired are removed from the index. Cost: 2 calls (the
-// index, then one Exists over all its states); when some expired, one
-// more call per name and an optimistic Update to remove them.
+// whose state expired are removed from the index, all in one step. Cost:
+// 2 calls (the index, then one Exists over all its states); when some
+// expired, one Apply per 500 names that reads them and one that removes
+// the expired ones, never a call per name.
 func (ss *SharedState) List(ctx context.Context) (_ []string, err error) {
 	ctx, span := ss.s.span(ctx, "SharedState.List", ss.tenant)
 	defer span.end(&err)
@@ -192,41 +199,23 @@ func (ss *SharedState) List(ctx context.Context) (_ []string, err error) {
 }
 
 // dropExpired returns the names whose state exists and removes the
-// others from the index. The removal re-checks each state inside an
-// Update, so a state set meanwhile keeps its entry.
+// others from the index (see pruneSet: a state set meanwhile keeps its
+// entry).
 func (ss *SharedState) dropExpired(ctx context.Context, names, keys []string) ([]string, error) {
-	var live, stale, staleKeys []string
-	for i, name := range names {
-		n, err := ss.b.Exists(ctx, keys[i])
-		if err != nil {
-			return nil, err
-		}
-		if n > 0 {
-			live = append(live, name)
+	recs, err := readRecords(ctx, ss.b, keys)
+	if err != nil {
+		return nil, err
+	}
+	var live, stale []string
+	for i, rec := range recs {
+		if len(rec) > 0 {
+			live = append(live, names[i])
 		} else {
-			stale, staleKeys = append(stale, name), append(staleKeys, keys[i])
+			stale = append(stale, names[i])
 		}
 	}
-	if len(stale) == 0 {
-		return live, nil
-	}
-	err := ss.b.Update(ctx, append([]string{ss.index}, staleKeys...), func(r store.Reader) ([]store.Op, error) {
-		var gone []string
-		for i, k := range staleKeys {
-			t, err := r.Type(ctx, k)
-			if err != nil {
-				return nil, err
-			}
-			if t == store.TypeNone {
-				gone = append(gone, stale[i])
-			}
-		}
-		if len(gone) == 0 {
-			return nil, nil
-		}
-		return []store.Op{&store.SRemOp{Key: ss.index, Members: gone}}, nil
-	})
-	return live, err
+	record := func(name string) string { return ss.s.keys.sharedState(ss.tenant, ss.user, name) }
+	return live, pruneSet(ctx, ss.b, ss.index, stale, record, nonEmpty)
 }
 
 // Clear deletes every state of the user and the index, as one atomic step

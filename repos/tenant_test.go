@@ -34,11 +34,11 @@ func TestTenantSharedByGoroutines(t *testing.T) {
 		n, err := tn.Generic().Get(ctx, "hits")
 		require.NoError(t, err)
 		require.Equal(t, strconv.Itoa(workers), n)
-		ids, err := tn.Users().List(ctx)
+		ids, err := tn.Users().ListAll(ctx)
 		require.NoError(t, err)
 		require.Len(t, ids, 8)
 		// The other tenant, whose id would glob over acme's, sees nothing.
-		ids, err = other.Users().List(ctx)
+		ids, err = other.Users().ListAll(ctx)
 		require.NoError(t, err)
 		require.Empty(t, ids)
 		_, err = other.Generic().Get(ctx, "hits")

@@ -91,8 +91,9 @@ func (tr *Triggers) wrap(op, action, ident string, err error) error {
 // its due time; a delivery of the old one that is running is not stopped.
 //
 // Cost: 2 calls, 3 when replacing, in this order so that a record never
-// lacks its schedule entry: 1 Apply adding the reference to its due
-// bucket and the time index, 1 Update writing
+// lacks its schedule entry: 1 Update adding the reference to its due
+// bucket and the time index (it reads the root's TTL to extend it), 1
+// Update writing
 // the record and ident's index (it reads the old reference and the
 // index's TTL), and, when replacing, 1 SRem of the old reference.
 func (tr *Triggers) Set(ctx context.Context, action, ident, payload string, opts ...CallOption) (err error) {

@@ -91,23 +91,25 @@ func floorDiv(a, b int64) int64 {
 // listener emptying a set concurrently never drops the id of a set that
 // holds ref. Each new set expires retention after its span ends (ExpireOp
 // NX: the first trigger of a span sets it), so that a schedule nobody
-// listens to does not grow for ever; the root, one id per day, has no
-// TTL.
+// listens to does not grow for ever; the root, one id per day, gets a TTL
+// extended (never shortened) to its day's, so it expires with the last
+// day it names.
 func schedule(ctx context.Context, b store.Backend, k keyspace, ref string, due time.Time, retention time.Duration) error {
 	sec := bucketOf(due)
 	ops := make([]store.Op, 0, 2*len(scheduleLevels)+1)
 	member := ref
+	var keep time.Duration
 	for i := len(scheduleLevels) - 1; i >= 0; i-- {
 		lv := scheduleLevels[i]
 		id := floorDiv(sec, lv.width)
 		key := lv.child(k, id)
-		keep := time.Until(time.Unix((id+1)*lv.width, 0)) + retention
+		keep = max(time.Until(time.Unix((id+1)*lv.width, 0))+retention, time.Millisecond)
 		ops = append(ops, &store.SAddOp{Key: key, Members: []string{member}},
 			&store.ExpireOp{Key: key, TTL: keep, NX: true})
 		member = strconv.FormatInt(id, 10)
 	}
 	ops = append(ops, &store.SAddOp{Key: k.dueDays(), Members: []string{member}})
-	return b.Apply(ctx, ops...)
+	return applyIndexed(ctx, b, k.dueDays(), keep, ops...)
 }
 
 // unschedule removes refs from their due buckets and from the dead

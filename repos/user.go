@@ -4,22 +4,33 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
+	"math"
+	"strconv"
 
 	"github.com/mimeiapify/store"
 )
 
 // User is the record of one user of one tenant: a hash with one field per
-// top-level field of the value stored (see Encode), plus an entry in the
-// tenant's users index (see Users). Create one with NewUser. It is safe for
-// concurrent use.
+// top-level field of the value stored (see Encode), plus an entry in its
+// bucket of the tenant's users index and in the field indexes that
+// Options.IndexedFields declares (see Users). Every write that creates or
+// changes the record writes those entries in the same atomic step, so
+// every user a write created is listed. Create one with NewUser. It is
+// safe for concurrent use.
+//
+// Cost of a write: 1 call. It is an Apply when the repository has no TTL
+// and no indexed field (Incr, Upsert) and an optimistic Update otherwise
+// (it reads the TTLs of the index keys so as to extend them, never
+// shorten them, and the indexed values it replaces); with IndexedFields,
+// one HMGet of the indexed values comes first.
 type User struct {
 	b      store.Backend
 	s      settings
 	tenant string
 	id     string
+	bucket int
 	key    string // the record
-	index  string // the tenant's users index
+	ids    string // the ids of the user's bucket
 }
 
 // NewUser returns the repository of user userID of tenant. opts may be
@@ -33,10 +44,11 @@ func NewUser(b store.Backend, tenant, userID string, opts *Options) (*User, erro
 	if err != nil {
 		return nil, err
 	}
+	bucket := userBucket(userID)
 	return &User{
-		b: b, s: s, tenant: tenant, id: userID,
-		key:   s.keys.user(tenant, userID),
-		index: s.keys.tenantUsers(tenant),
+		b: b, s: s, tenant: tenant, id: userID, bucket: bucket,
+		key: s.keys.user(tenant, userID),
+		ids: s.keys.userIDs(tenant, bucket),
 	}, nil
 }
 
@@ -53,9 +65,8 @@ func (u *User) what(op string) string {
 // repository's TTL (or WithTTL's). Fields of the record that v does not
 // hold are kept.
 //
-// Cost: 2 calls. The user is first added to the tenant's users index,
-// which lives in another hash slot, then the record and its TTL are
-// written in one atomic step. Nothing is written when v cannot be
+// The record, its TTL and its index entries are written in one atomic
+// step (see User for the cost). Nothing is written when v cannot be
 // encoded.
 func (u *User) Upsert(ctx context.Context, v any, opts ...CallOption) (err error) {
 	ctx, span := u.s.span(ctx, "User.Upsert", u.tenant)
@@ -68,14 +79,10 @@ func (u *User) Upsert(ctx context.Context, v any, opts ...CallOption) (err error
 	if err != nil {
 		return err
 	}
-	if _, err := u.b.SAdd(ctx, u.index, u.id); err != nil {
-		return fmt.Errorf("%s: %w", u.what("upsert"), err)
-	}
-	err = u.b.Apply(ctx, &store.HSetOp{Key: u.key, Fields: fields}, expiryOp(u.key, ttl))
-	if err != nil {
-		return fmt.Errorf("%s: %w", u.what("upsert"), err)
-	}
-	return nil
+	return u.commit(ctx, userChange{what: u.what("upsert"), ttl: ttl,
+		build: func(map[string]string) ([]store.Op, map[string]string, error) {
+			return []store.Op{&store.HSetOp{Key: u.key, Fields: fields}}, fields, nil
+		}})
 }
 
 // Get returns every field of the user's record as stored; a missing user
@@ -109,9 +116,9 @@ func GetUserAs[T any](ctx context.Context, u *User) (T, error) {
 }
 
 // UpdateField sets one field of an existing user's record to value
-// (encoded as Encode would) and renews its TTL, as one atomic step. It
-// fails with store.ErrNotFound, writing nothing, when the user does not
-// exist. Cost: one optimistic Update.
+// (encoded as Encode would) and renews its TTL, as one atomic step with
+// its index entries. It fails with store.ErrNotFound, writing nothing,
+// when the user does not exist. Cost: one optimistic Update.
 func (u *User) UpdateField(ctx context.Context, field string, value any, opts ...CallOption) (err error) {
 	ctx, span := u.s.span(ctx, "User.UpdateField", u.tenant)
 	defer span.end(&err)
@@ -123,24 +130,30 @@ func (u *User) UpdateField(ctx context.Context, field string, value any, opts ..
 	if err != nil {
 		return fmt.Errorf("%s: %w", u.what("update field"), err)
 	}
-	return updateExisting(ctx, u.b, u.key, u.what("update field"), map[string]string{field: s}, ttl)
+	set := map[string]string{field: s}
+	return u.commit(ctx, userChange{what: u.what("update field"), ttl: ttl, mustExist: true,
+		build: func(map[string]string) ([]store.Op, map[string]string, error) {
+			return []store.Op{&store.HSetOp{Key: u.key, Fields: set}}, set, nil
+		}})
 }
 
-// Delete deletes the user's record, removes the user from the tenant's
-// users index and reports whether the record existed. Cost: 2 calls (the
-// record first, so that a failure between them leaves only a stale index
-// entry, which readers tolerate).
+// Delete deletes the user's record and its index entries, as one atomic
+// step, and reports whether the record existed. Cost: 1 call (an Apply;
+// with IndexedFields an Update after an HMGet).
 func (u *User) Delete(ctx context.Context) (_ bool, err error) {
 	ctx, span := u.s.span(ctx, "User.Delete", u.tenant)
 	defer span.end(&err)
-	n, err := u.b.Del(ctx, u.key)
+	found := &store.HGetAllOp{Key: u.key}
+	existed := false
+	err = u.commit(ctx, userChange{what: u.what("delete"), del: true,
+		build: func(old map[string]string) ([]store.Op, map[string]string, error) {
+			existed = len(old) > 0
+			return []store.Op{found, &store.DelOp{Key: u.key}}, nil, nil
+		}})
 	if err != nil {
-		return false, fmt.Errorf("%s: %w", u.what("delete"), err)
+		return false, err
 	}
-	if _, err := u.b.SRem(ctx, u.index, u.id); err != nil {
-		return false, fmt.Errorf("%s: %w", u.what("delete"), err)
-	}
-	return n > 0, nil
+	return existed || len(found.Result) > 0, nil
 }
 
 // Exists reports whether the user's record exists. Cost: 1 call.
@@ -156,11 +169,11 @@ func (u *User) Exists(ctx context.Context) (_ bool, err error) {
 
 // Incr adds delta to the integer field of the user's record (a missing
 // field counts as 0), renews the record's TTL and returns the new value,
-// as one atomic step: concurrent increments lose nothing. Like Redis'
-// HINCRBY it creates a missing record; such a record joins the tenant's
-// users index only at the next Upsert. Errors wrap store.ErrNotInteger
-// when the field is not an integer and store.ErrOverflow on overflow.
-// Cost: 1 call.
+// as one atomic step with its index entries: concurrent increments lose
+// nothing. Like Redis' HINCRBY it creates a missing record, which is
+// listed like any other. Errors wrap store.ErrNotInteger when the field is
+// not an integer and store.ErrOverflow on overflow. Cost: 1 call (see
+// User).
 func (u *User) Incr(ctx context.Context, field string, delta int64, opts ...CallOption) (_ int64, err error) {
 	ctx, span := u.s.span(ctx, "User.Incr", u.tenant)
 	defer span.end(&err)
@@ -171,11 +184,37 @@ func (u *User) Incr(ctx context.Context, field string, delta int64, opts ...Call
 	if field == "" {
 		return 0, fmt.Errorf("%s: %w: field name is empty", u.what("incr"), store.ErrInvalidArgument)
 	}
-	op := &store.HIncrByOp{Key: u.key, Field: field, Delta: delta}
-	if err := u.b.Apply(ctx, op, expiryOp(u.key, ttl)); err != nil {
-		return 0, fmt.Errorf("%s field %q: %w", u.what("incr"), clipID(field), err)
+	var op *store.HIncrByOp
+	err = u.commit(ctx, userChange{what: fmt.Sprintf("%s field %q", u.what("incr"), clipID(field)), ttl: ttl,
+		build: func(old map[string]string) ([]store.Op, map[string]string, error) {
+			op = &store.HIncrByOp{Key: u.key, Field: field, Delta: delta}
+			return []store.Op{op}, predictIncr(old, field, delta), nil
+		}})
+	if err != nil {
+		return 0, err
 	}
 	return op.Result, nil
+}
+
+// predictIncr returns the value field holds after adding delta to it in
+// old, or nothing when old was not read or the increment will fail (then
+// nothing is written anyway).
+func predictIncr(old map[string]string, field string, delta int64) map[string]string {
+	if old == nil {
+		return nil
+	}
+	var n int64
+	if s, ok := old[field]; ok {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return nil
+		}
+		n = v
+	}
+	if (delta > 0 && n > math.MaxInt64-delta) || (delta < 0 && n < math.MinInt64-delta) {
+		return nil
+	}
+	return map[string]string{field: strconv.FormatInt(n+delta, 10)}
 }
 
 // AppendToField appends value to the list held by field of an existing
@@ -198,35 +237,25 @@ func (u *User) AppendToField(ctx context.Context, field string, value any, opts 
 	if err != nil {
 		return fmt.Errorf("%s: %w: field %q: %v", u.what("append"), ErrEncode, clipID(field), err)
 	}
-	err = u.b.Update(ctx, []string{u.key}, func(r store.Reader) ([]store.Op, error) {
-		return u.appendOps(ctx, r, field, item, ttl)
-	})
-	if err != nil {
-		return fmt.Errorf("%s: %w", u.what("append"), err)
-	}
-	return nil
+	return u.commit(ctx, userChange{what: u.what("append"), ttl: ttl, read: true, mustExist: true,
+		build: func(old map[string]string) ([]store.Op, map[string]string, error) {
+			return u.appendOps(old, field, item)
+		}})
 }
 
-// appendOps reads field through r and returns the ops that store it with
-// item appended.
-func (u *User) appendOps(ctx context.Context, r store.Reader, field string, item []byte, ttl time.Duration) ([]store.Op, error) {
-	fields, err := r.HGetAll(ctx, u.key)
-	if err != nil {
-		return nil, err
-	}
-	if len(fields) == 0 {
-		return nil, store.ErrNotFound
-	}
+// appendOps returns the ops that store field of the record fields with
+// item appended, and the field's new value.
+func (u *User) appendOps(fields map[string]string, field string, item []byte) ([]store.Op, map[string]string, error) {
 	var list []json.RawMessage
 	if old, ok := fields[field]; ok {
 		if err := json.Unmarshal([]byte(old), &list); err != nil {
-			return nil, fmt.Errorf("%w: field %q does not hold a JSON array: %v", ErrDecode, clipID(field), err)
+			return nil, nil, fmt.Errorf("%w: field %q does not hold a JSON array: %v", ErrDecode, clipID(field), err)
 		}
 	}
 	out, err := json.Marshal(append(list, item))
 	if err != nil {
-		return nil, fmt.Errorf("%w: field %q: %v", ErrEncode, clipID(field), err)
+		return nil, nil, fmt.Errorf("%w: field %q: %v", ErrEncode, clipID(field), err)
 	}
-	set := &store.HSetOp{Key: u.key, Fields: map[string]string{field: string(out)}}
-	return []store.Op{set, expiryOp(u.key, ttl)}, nil
+	set := map[string]string{field: string(out)}
+	return []store.Op{&store.HSetOp{Key: u.key, Fields: set}}, set, nil
 }

@@ -21,7 +21,7 @@ type profile struct {
 	Tags   []string `json:"tags,omitempty"`
 }
 
-const userKey = "t:acme:{acme:u1}:user"
+var userKey = repos.UserKey("acme", "u1")
 
 func newUser(t *testing.T, b store.Backend, id string, opts *repos.Options) *repos.User {
 	t.Helper()
@@ -45,7 +45,7 @@ func TestUserUpsertMergesAndGet(t *testing.T) {
 		raw, err := b.HGetAll(ctx, userKey)
 		require.NoError(t, err)
 		require.Equal(t, got, raw)
-		members, err := b.SMembers(ctx, "t:acme:users")
+		members, err := b.SMembers(ctx, repos.UserIDsKey("acme", "u1"))
 		require.NoError(t, err)
 		require.Equal(t, []string{"u1"}, members)
 	})
@@ -67,7 +67,7 @@ func TestUserMissing(t *testing.T) {
 		existed, err := u.Delete(ctx)
 		require.NoError(t, err)
 		require.False(t, existed)
-		n, err := b.Exists(ctx, "t:acme:{acme:ghost}:user")
+		n, err := b.Exists(ctx, repos.UserKey("acme", "ghost"))
 		require.NoError(t, err)
 		require.Zero(t, n, "UpdateField must not create a partial record")
 	})
@@ -91,7 +91,7 @@ func TestUserUpdateFieldDeleteExists(t *testing.T) {
 		ok, err = u.Exists(ctx)
 		require.NoError(t, err)
 		require.False(t, ok)
-		n, err := b.SCard(ctx, "t:acme:users")
+		n, err := b.SCard(ctx, repos.UserIDsKey("acme", "u1"))
 		require.NoError(t, err)
 		require.Zero(t, n)
 	})
@@ -112,7 +112,7 @@ func TestUserRejectsBadInput(t *testing.T) {
 		require.ErrorIs(t, u.Upsert(ctx, struct{ C chan int }{}), repos.ErrEncode)
 		require.ErrorIs(t, u.Upsert(ctx, map[string]string{}), store.ErrInvalidArgument)
 		require.ErrorIs(t, u.Upsert(ctx, profile{}, repos.WithTTL(-time.Second)), store.ErrInvalidArgument)
-		n, err := b.Exists(ctx, userKey, "t:acme:users")
+		n, err := b.Exists(ctx, userKey, repos.UserIDsKey("acme", "u1"))
 		require.NoError(t, err)
 		require.Zero(t, n, "nothing written on bad input")
 	})
@@ -143,7 +143,7 @@ func TestUserPrefix(t *testing.T) {
 		ctx := context.Background()
 		u := newUser(t, b, "u1", &repos.Options{Prefix: "app"})
 		require.NoError(t, u.Upsert(ctx, profile{Name: "Ann"}))
-		n, err := b.Exists(ctx, "app:"+userKey, "app:t:acme:users")
+		n, err := b.Exists(ctx, "app:"+userKey, "app:"+repos.UserIDsKey("acme", "u1"))
 		require.NoError(t, err)
 		require.EqualValues(t, 2, n)
 	})
@@ -207,17 +207,17 @@ func TestUsersFindByAndList(t *testing.T) {
 		other, err := repos.NewUser(b, "other", "z", nil)
 		require.NoError(t, err)
 		require.NoError(t, other.Upsert(ctx, profile{Name: "z", Active: true}))
-		_, err = b.Del(ctx, "t:acme:{acme:c}:user") // as if it expired
+		_, err = b.Del(ctx, repos.UserKey("acme", "c")) // as if it expired
 		require.NoError(t, err)
 		us, err := repos.NewUsers(b, "acme", nil)
 		require.NoError(t, err)
 		ids, err := us.FindBy(ctx, "active", true)
 		require.NoError(t, err)
 		require.Equal(t, []string{"a"}, ids)
-		members, err := b.SMembers(ctx, "t:acme:users")
+		members, err := b.SMembers(ctx, repos.UserIDsKey("acme", "c"))
 		require.NoError(t, err)
-		require.ElementsMatch(t, []string{"a", "b", "d"}, members, "stale entry cleaned")
-		ids, err = us.List(ctx)
+		require.NotContains(t, members, "c", "stale entry cleaned")
+		ids, err = us.ListAll(ctx)
 		require.NoError(t, err)
 		require.Equal(t, []string{"a", "b", "d"}, ids)
 		u, err := us.User("b")

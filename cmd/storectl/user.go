@@ -46,6 +46,20 @@ func runUserShow(c *cli, args []string) error {
 	}
 	defer b.Close()
 	v := userView{Tenant: tenant, User: user}
+	record, err := repos.UserRecordKey(c.common.prefix, tenant, user)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	if info, ok := repos.ParseKey(c.common.prefix, record); ok {
+		hv, found, err := c.readUserKey(b, record, info)
+		if err != nil {
+			return err
+		}
+		if found {
+			v.Found = true
+			v.Keys = append(v.Keys, hv)
+		}
+	}
 	for key, err := range b.Scan(c.ctx, pat) {
 		if err != nil {
 			return err

@@ -1,0 +1,169 @@
+package repos
+
+// This file holds what lets a tenant leave: the enumeration of its keys
+// (TenantKeys) and their deletion with its entries in application-wide
+// keys (DeleteTenant).
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strings"
+
+	"github.com/mimeiapify/store"
+	"github.com/mimeiapify/store/internal/glob"
+)
+
+// deleteChunk is how many keys DeleteTenant deletes in one call.
+const deleteChunk = 500
+
+// TenantKeys yields every key of tenant under opts' Prefix (opts may be
+// nil), each once, and no key of another tenant whatever the ids: every
+// key a repository makes for a tenant starts with p "t:" T ":" (see the
+// key layout in keys.go), and the Scan pattern built from it is
+// glob-escaped, so tenants "acme*", "*" or "%41cme" never reach "acme"'s
+// keys nor the reverse. The keys are the tenant's whole data: user
+// records and their index buckets, handler and shared states, table rows
+// and their indexes, batch queues and claims, triggers and their
+// indexes, generic keys. On failure it yields one error and stops.
+//
+// Cost: one Scan with the tenant's pattern. No index covers every kind of
+// key of a tenant (handler states, generic keys, batch queues and trigger
+// identifiers have none), so an index walk would not spare the Scan. On
+// bolt the Scan seeks to the tenant's prefix (cost grows with the
+// tenant's keys); on Redis and Valkey SCAN MATCH walks every key of every
+// master server-side (a cursor, never KEYS) and sends only the tenant's;
+// the memory backend matches its keys in memory.
+//
+// Application-wide keys are not yielded: the pending sets of batch
+// services and the trigger schedule hold the tenant's id in members, not
+// keys; DeleteTenant removes those members.
+func TenantKeys(ctx context.Context, b store.Backend, tenant string, opts *Options) iter.Seq2[string, error] {
+	s, err := tenantSettings(tenant, opts)
+	if err != nil {
+		return func(yield func(string, error) bool) { yield("", err) }
+	}
+	return b.Scan(ctx, s.keys.tenantPattern(tenant))
+}
+
+// tenantSettings validates tenant and opts.
+func tenantSettings(tenant string, opts *Options) (settings, error) {
+	if err := checkID("tenant", tenant); err != nil {
+		return settings{}, err
+	}
+	return opts.resolve()
+}
+
+// DeleteTenant deletes every key of tenant (see TenantKeys) under opts'
+// Prefix, on every master of a cluster, and removes the tenant from the
+// application-wide keys: its triggers' references from the trigger
+// schedule and the dead letters, and the tenant from every batch
+// service's pending set and leases. It touches nothing of another tenant.
+// It returns how many keys it deleted.
+//
+// Stop the tenant's writers first: a write that races with DeleteTenant
+// may survive it (a second DeleteTenant removes it). A failure leaves
+// part of the tenant; running DeleteTenant again finishes the job.
+//
+// Cost: TenantKeys' Scan, one Del per 500 keys (one pipeline per call on a
+// cluster), one HGet per trigger and one Apply per 500 of their
+// references, one read of the dead letters, and one Scan of the pending
+// sets (p pending:{*, there is no index of services) with one call per
+// pending set found.
+func DeleteTenant(ctx context.Context, b store.Backend, tenant string, opts *Options) (int64, error) {
+	what := fmt.Sprintf("repos: delete tenant %q", clipID(tenant))
+	s, err := tenantSettings(tenant, opts)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	var deleted int64
+	var chunk []string
+	for key, err := range b.Scan(ctx, s.keys.tenantPattern(tenant)) {
+		if err != nil {
+			return deleted, fmt.Errorf("%s: %w", what, err)
+		}
+		if chunk = append(chunk, key); len(chunk) == deleteChunk {
+			n, err := deleteKeys(ctx, b, s.keys, tenant, chunk)
+			deleted += n
+			if err != nil {
+				return deleted, fmt.Errorf("%s: %w", what, err)
+			}
+			chunk = chunk[:0]
+		}
+	}
+	n, err := deleteKeys(ctx, b, s.keys, tenant, chunk)
+	deleted += n
+	if err == nil {
+		err = dropDeadRefs(ctx, b, s.keys, tenant)
+	}
+	if err == nil {
+		err = dropPending(ctx, b, s.keys, tenant)
+	}
+	if err != nil {
+		return deleted, fmt.Errorf("%s: %w", what, err)
+	}
+	return deleted, nil
+}
+
+// deleteKeys unschedules the triggers among keys, then deletes keys.
+func deleteKeys(ctx context.Context, b store.Backend, k keyspace, tenant string, keys []string) (int64, error) {
+	if len(keys) == 0 {
+		return 0, nil
+	}
+	var refs []string
+	mark := ":{" + enc(tenant) + ":trg:"
+	for _, key := range keys {
+		if !strings.Contains(key, mark) || strings.HasSuffix(key, "}:trgs") {
+			continue
+		}
+		ref, err := b.HGet(ctx, key, triggerRefField)
+		if err == nil {
+			refs = append(refs, ref)
+		}
+	}
+	for start := 0; start < len(refs); start += deleteChunk {
+		if err := unschedule(ctx, b, k, refs[start:min(start+deleteChunk, len(refs))]...); err != nil {
+			return 0, err
+		}
+	}
+	return b.Del(ctx, keys...)
+}
+
+// dropDeadRefs removes the tenant's references from the dead letters.
+func dropDeadRefs(ctx context.Context, b store.Backend, k keyspace, tenant string) error {
+	refs, err := b.SMembers(ctx, k.deadTriggers())
+	if err != nil {
+		return err
+	}
+	var mine []string
+	for _, raw := range refs {
+		if r, ok := parseRef(raw); ok && r.tenant == tenant {
+			mine = append(mine, raw)
+		}
+	}
+	if len(mine) == 0 {
+		return nil
+	}
+	_, err = b.SRem(ctx, k.deadTriggers(), mine...)
+	return err
+}
+
+// dropPending removes the tenant from every pending set and leases hash
+// of the prefix.
+func dropPending(ctx context.Context, b store.Backend, k keyspace, tenant string) error {
+	for key, err := range b.Scan(ctx, glob.Escape(k.prefix+"pending:{")+"*") {
+		if err != nil {
+			return err
+		}
+		switch {
+		case strings.HasSuffix(key, "}"):
+			_, err = b.SRem(ctx, key, tenant)
+		case strings.HasSuffix(key, "}:leased"):
+			_, err = b.HDel(ctx, key, tenant)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
