@@ -111,7 +111,10 @@ func TestListenRecoversHandlerPanic(t *testing.T) {
 			dead, err := tr.DeadTriggers(ctx)
 			require.NoError(t, err)
 			_, err = tr.Remaining(ctx, "remind", "flaky")
-			return len(dead) == 1 && errors.Is(err, store.ErrNotFound) && len(attempts["flaky"]) == 2
+			mu.Lock()
+			flaky := len(attempts["flaky"])
+			mu.Unlock()
+			return len(dead) == 1 && errors.Is(err, store.ErrNotFound) && flaky == 2
 		}, "the flaky trigger succeeds on attempt 2 and the broken one gives up")
 		stop()
 		require.Equal(t, map[string][]int{"flaky": {1, 2}, "broken": {1, 2}}, attempts)

@@ -355,12 +355,16 @@ func (b *Backend) Apply(ctx context.Context, ops ...store.Op) error {
 func (b *Backend) Update(ctx context.Context, keys []string, fn func(r store.Reader) ([]store.Op, error)) error {
 	ctx, c := b.beginN(ctx, opUpdate, keys)
 	attempts, nops := 0, 0
-	err := b.inner.Update(ctx, keys, func(r store.Reader) ([]store.Op, error) {
+	counted := func(r store.Reader) ([]store.Op, error) {
 		attempts++
 		ops, err := fn(r)
 		nops = len(ops)
 		return ops, err
-	})
+	}
+	if fn == nil {
+		counted = nil // the inner backend answers ErrInvalidArgument
+	}
+	err := b.inner.Update(ctx, keys, counted)
 	if attempts > 1 {
 		b.conflicts.Add(ctx, int64(attempts-1), b.conflictAt...)
 	}
