@@ -179,6 +179,12 @@ type claimWorld struct {
 // tenantLease is how long a worker holds a tenant.
 const tenantLease = 300 * time.Millisecond
 
+// itemLease is how long a worker holds a claim of items: long enough that
+// no Ack of a live worker comes after it ends, even under -race on a
+// loaded 2-core machine (300 ms was not), so that only the items of
+// stopped workers are processed twice.
+const itemLease = time.Second
+
 // work runs the worker protocol until every item was processed and no
 // tenant is pending; a worker that dies processes its first claim, then
 // returns without acknowledging it or releasing its tenant.
@@ -213,7 +219,7 @@ func (w *claimWorld) drain(ctx context.Context, tenant string, dies bool) (stop,
 		return false, false, err
 	}
 	for {
-		c, err := bt.Claim(ctx, mailQueue, 100, 300*time.Millisecond)
+		c, err := bt.Claim(ctx, mailQueue, 100, itemLease)
 		if err != nil {
 			return false, false, err
 		}
