@@ -1,4 +1,4 @@
-package valkey_test
+package rediscore_test
 
 import (
 	"context"
@@ -11,19 +11,28 @@ import (
 	"time"
 
 	"github.com/mimeiapify/store"
+	"github.com/mimeiapify/store/internal/testenv"
 )
 
-// The core benchmarks measure this backend alone, through store.Open on
-// the server of STORE_TEST_VALKEY_URL, sequentially: Get, HSet, an Apply that takes the
-// script route, and an Update of one read and one write. Keys are
+// The core benchmarks measure each Redis-protocol backend through
+// store.Open on the server of STORE_TEST_REDIS_URL (redis) and
+// STORE_TEST_VALKEY_URL (valkey), sequentially: Get, HSet, an Apply that
+// takes the script route, and an Update of one read and one write, as
+// BenchmarkCoreGet/redis, BenchmarkCoreGet/valkey and so on. Keys are
 // corebench:0..255 under a per-process prefix, deleted at the end.
 
 var coreBenchSeq atomic.Int64
 
 func coreBench(b *testing.B, op func(ctx context.Context, be store.Backend, key string) error) {
-	raw := os.Getenv("STORE_TEST_VALKEY_URL")
+	for _, c := range []struct{ name, env string }{{"redis", testenv.RedisURL}, {"valkey", testenv.ValkeyURL}} {
+		b.Run(c.name, func(b *testing.B) { coreBenchOn(b, c.env, op) })
+	}
+}
+
+func coreBenchOn(b *testing.B, env string, op func(ctx context.Context, be store.Backend, key string) error) {
+	raw := os.Getenv(env)
 	if raw == "" {
-		b.Skip("STORE_TEST_VALKEY_URL is not set")
+		b.Skip(env + " is not set")
 	}
 	ctx := context.Background()
 	be, err := store.Open(ctx, raw)
