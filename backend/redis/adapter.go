@@ -22,7 +22,11 @@ type adapter struct {
 
 func newAdapter(c goredis.UniversalClient) *adapter {
 	cc, _ := c.(*goredis.ClusterClient)
-	return &adapter{cmds: cmds{c}, c: c, cc: cc, addr: addrOf(c)}
+	a := &adapter{cmds: cmds{c}, c: c, cc: cc, addr: addrOf(c)}
+	if cc != nil {
+		a.cmds = cmds{reloader{cc}}
+	}
+	return a
 }
 
 // Pin runs fn on a transaction connection (go-redis' Tx). A cluster
@@ -31,7 +35,8 @@ func newAdapter(c goredis.UniversalClient) *adapter {
 // the first read.
 func (a *adapter) Pin(ctx context.Context, keys []string, fn func(rediscore.Conn, bool) error) error {
 	if a.cc != nil {
-		return a.cc.Watch(ctx, func(tx *goredis.Tx) error { return fn(cmds{tx}, true) }, keys...)
+		err := a.cc.Watch(ctx, func(tx *goredis.Tx) error { return fn(cmds{tx}, true) }, keys...)
+		return reloader{a.cc}.check(ctx, err)
 	}
 	return a.c.Watch(ctx, func(tx *goredis.Tx) error { return fn(cmds{tx}, false) })
 }
