@@ -57,13 +57,14 @@ func openURL(ctx context.Context, u *url.URL) (*Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("valkey: open %s: connect to %s: %w", u.Redacted(), strings.Join(opt.InitAddress, ","), err)
 	}
-	return New(client, opts), nil
+	return newBackend(client, opts, &d.conns), nil
 }
 
 // dialer is the client's DialCtxFn: valkey-go's own dial, bounded also by
 // the context of an Open in progress, and over TLS naming a server that
 // does not answer TLS (ErrNotTLS).
 type dialer struct {
+	conns   connSet
 	plain   string
 	opening atomic.Pointer[context.Context]
 }
@@ -76,10 +77,17 @@ func (d *dialer) dial(ctx context.Context, dst string, nd *net.Dialer, cfg *tls.
 			defer cancel()
 		}
 	}
+	var conn net.Conn
+	var err error
 	if cfg == nil {
-		return nd.DialContext(ctx, "tcp", dst)
+		conn, err = nd.DialContext(ctx, "tcp", dst)
+	} else {
+		conn, err = tlscheck.Dial(ctx, nd, "tcp", dst, cfg, d.plain)
 	}
-	return tlscheck.Dial(ctx, nd, "tcp", dst, cfg, d.plain)
+	if err != nil {
+		return nil, err
+	}
+	return d.conns.add(conn), nil
 }
 
 // check connects to the first address as the client will, sends PING and
