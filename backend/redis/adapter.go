@@ -22,9 +22,9 @@ type adapter struct {
 
 func newAdapter(c goredis.UniversalClient) *adapter {
 	cc, _ := c.(*goredis.ClusterClient)
-	a := &adapter{cmds: cmds{c}, c: c, cc: cc, addr: addrOf(c)}
+	a := &adapter{cmds: cmds{c: c, async: true}, c: c, cc: cc, addr: addrOf(c)}
 	if cc != nil {
-		a.cmds = cmds{reloader{cc}}
+		a.cmds = cmds{c: reloader{cc}, async: true}
 	}
 	return a
 }
@@ -35,10 +35,10 @@ func newAdapter(c goredis.UniversalClient) *adapter {
 // the first read.
 func (a *adapter) Pin(ctx context.Context, keys []string, fn func(rediscore.Conn, bool) error) error {
 	if a.cc != nil {
-		err := a.cc.Watch(ctx, func(tx *goredis.Tx) error { return fn(cmds{tx}, true) }, keys...)
+		err := a.cc.Watch(ctx, func(tx *goredis.Tx) error { return fn(cmds{c: tx}, true) }, keys...)
 		return reloader{a.cc}.check(ctx, err)
 	}
-	return a.c.Watch(ctx, func(tx *goredis.Tx) error { return fn(cmds{tx}, false) })
+	return a.c.Watch(ctx, func(tx *goredis.Tx) error { return fn(cmds{c: tx}, false) })
 }
 
 // Masters returns every master of a cluster.
@@ -51,7 +51,7 @@ func (a *adapter) Masters(ctx context.Context) ([]rediscore.Doer, error) {
 	err := a.cc.ForEachMaster(ctx, func(_ context.Context, c *goredis.Client) error {
 		mu.Lock()
 		defer mu.Unlock()
-		nodes = append(nodes, cmds{c})
+		nodes = append(nodes, cmds{c: c})
 		return nil
 	})
 	return nodes, err
@@ -78,7 +78,14 @@ type scripter interface {
 }
 
 // cmds sends rediscore commands on a go-redis client, node or Tx.
-type cmds struct{ c scripter }
+type cmds struct {
+	c scripter
+	// async makes a single command whose context can be cancelled but
+	// has no deadline return as soon as it is cancelled (see doAsync).
+	// Only on the client itself: a Tx's connection must not be left to
+	// a command still running.
+	async bool
+}
 
 func (c cmds) Do(ctx context.Context, cmd rediscore.Cmd) rediscore.Result {
 	if tx, ok := c.c.(*goredis.Tx); ok && len(cmd.Name) == 1 && cmd.Name[0] == "UNWATCH" {
@@ -87,8 +94,32 @@ func (c cmds) Do(ctx context.Context, cmd rediscore.Cmd) rediscore.Result {
 		return rediscore.Result{Err: tx.Unwatch(ctx).Err()}
 	}
 	gc := build(ctx, cmd)
+	if _, ok := ctx.Deadline(); c.async && !ok && ctx.Done() != nil {
+		return c.doAsync(ctx, gc, cmd)
+	}
 	_ = c.c.Process(ctx, gc)
 	return read(gc, cmd)
+}
+
+// doAsync runs gc in a goroutine and returns when it is done or when ctx
+// is cancelled, whichever comes first. go-redis does not watch a
+// context's cancellation while it waits for a reply, only its deadline
+// (ContextTimeoutEnabled): a call with a cancellable context and no
+// deadline, as a trigger listener's poll, would wait for the read
+// timeout (3 s, and then a retry) on a silent server. The abandoned
+// command ends at go-redis' read timeout, or at Close.
+func (c cmds) doAsync(ctx context.Context, gc goredis.Cmder, cmd rediscore.Cmd) rediscore.Result {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = c.c.Process(ctx, gc)
+	}()
+	select {
+	case <-done:
+		return read(gc, cmd)
+	case <-ctx.Done():
+		return rediscore.Result{Err: ctx.Err()}
+	}
 }
 
 func (c cmds) Pipeline(ctx context.Context, list []rediscore.Cmd) []rediscore.Result {
