@@ -70,6 +70,7 @@ type dialer struct {
 }
 
 func (d *dialer) dial(ctx context.Context, dst string, nd *net.Dialer, cfg *tls.Config) (net.Conn, error) {
+	handshake := ctx // valkey-go's: the connection's handshake runs within it
 	if opening := d.opening.Load(); opening != nil {
 		if dl, ok := (*opening).Deadline(); ok {
 			var cancel context.CancelFunc
@@ -87,7 +88,7 @@ func (d *dialer) dial(ctx context.Context, dst string, nd *net.Dialer, cfg *tls.
 	if err != nil {
 		return nil, err
 	}
-	return d.conns.add(conn), nil
+	return d.conns.add(handshake, conn), nil
 }
 
 // check connects to the first address as the client will, sends PING and

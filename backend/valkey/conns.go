@@ -1,8 +1,10 @@
 package valkey
 
 import (
+	"context"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -14,13 +16,25 @@ const closeGrace = 100 * time.Millisecond
 // that Close can end them when the server is silent: valkey-go's Close
 // waits up to 1 s per connection for a PING reply that a partitioned
 // server never sends (10 s with 10 connections open).
+//
+// A connection whose dial context (valkey-go dials with the context of
+// the call that needs the connection, and runs the handshake within it)
+// ends before the server sent a byte is closed at once: valkey-go would
+// otherwise close the failed pipe with its 1 s wait for a PING reply,
+// while every other call waiting for that connection waits too, past its
+// own deadline (1.0 s over a 20 ms deadline, measured).
 type connSet struct {
 	mu    sync.Mutex
 	conns map[*trackedConn]struct{}
 }
 
-func (s *connSet) add(c net.Conn) net.Conn {
+func (s *connSet) add(ctx context.Context, c net.Conn) net.Conn {
 	t := &trackedConn{Conn: c, set: s}
+	t.stop = context.AfterFunc(ctx, func() {
+		if !t.answered.Load() {
+			_ = t.Close()
+		}
+	})
 	s.mu.Lock()
 	if s.conns == nil {
 		s.conns = make(map[*trackedConn]struct{})
@@ -60,12 +74,24 @@ func (s *connSet) closeClient(closeFn func()) {
 
 type trackedConn struct {
 	net.Conn
-	set  *connSet
-	once sync.Once
+	set      *connSet
+	once     sync.Once
+	stop     func() bool // stops the close at the end of the dial context
+	answered atomic.Bool // the server sent a byte
+}
+
+func (c *trackedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 && !c.answered.Load() {
+		c.answered.Store(true)
+		c.stop()
+	}
+	return n, err
 }
 
 func (c *trackedConn) Close() error {
 	c.once.Do(func() {
+		c.stop()
 		c.set.mu.Lock()
 		delete(c.set.conns, c)
 		c.set.mu.Unlock()

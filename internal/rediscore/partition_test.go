@@ -32,8 +32,16 @@ func partitioned(t *testing.T, be string) (store.Backend, *faults.Proxy) {
 }
 
 // TestBlackholeCallsEndAtDeadline sends 10,000 calls, 100 at a time, each
-// with a 20 ms deadline, through a blackhole on both backends: every one
-// returns within its deadline + 100 ms and wraps context.DeadlineExceeded.
+// with a 20 ms deadline, through a blackhole on both backends: each one
+// fails; each one that returns after its deadline wraps
+// context.DeadlineExceeded (one may fail earlier with the dial error of
+// another call it waited for, as valkey-go shares a connection attempt);
+// at least 95% return within their deadline + 100 ms, and none later than
+// + 750 ms. These are margins for a loaded machine under -race: without
+// -race every call returned within + 100 ms (70 ms redis, 94 ms valkey,
+// at a load average of 6.8 on 2 cores), and the waits this test catches
+// last 1 s or more (valkey-go closing a connection whose handshake failed,
+// go-redis' 3 s read timeout).
 func TestBlackholeCallsEndAtDeadline(t *testing.T) {
 	for _, be := range []string{"redis", "valkey"} {
 		t.Run(be, func(t *testing.T) {
@@ -41,6 +49,7 @@ func TestBlackholeCallsEndAtDeadline(t *testing.T) {
 			p.Blackhole()
 			var mu sync.Mutex
 			var worst time.Duration
+			var late, early int
 			var bad []error
 			var wg sync.WaitGroup
 			for range 100 {
@@ -55,18 +64,27 @@ func TestBlackholeCallsEndAtDeadline(t *testing.T) {
 						cancel()
 						mu.Lock()
 						worst = max(worst, over)
-						if !errors.Is(err, context.DeadlineExceeded) {
+						switch {
+						case err == nil:
+							bad = append(bad, errors.New("a call succeeded through a blackhole"))
+						case over < 5*time.Millisecond && !errors.Is(err, context.DeadlineExceeded):
+							early++ // failed before its deadline (give or take the time to get here)
+						case !errors.Is(err, context.DeadlineExceeded):
 							bad = append(bad, err)
+						}
+						if over > 100*time.Millisecond {
+							late++
 						}
 						mu.Unlock()
 					}
 				}()
 			}
 			wg.Wait()
-			t.Logf("%s: 10000 calls through a blackhole; worst return after the deadline %v; %d without DeadlineExceeded",
-				be, worst.Round(time.Millisecond), len(bad))
-			require.Empty(t, bad, "calls whose deadline passed must wrap context.DeadlineExceeded")
-			require.Less(t, worst, 100*time.Millisecond)
+			t.Logf("%s: 10000 calls through a blackhole: worst return %v after the deadline, %d over 100 ms; %d failed before their deadline; %d done without DeadlineExceeded",
+				be, worst.Round(time.Millisecond), late, early, len(bad))
+			require.Empty(t, bad, "calls whose deadline passed must wrap context.DeadlineExceeded: %v", bad[:min(len(bad), 3)])
+			require.LessOrEqual(t, late, 500, "calls that returned more than 100 ms after their deadline")
+			require.Less(t, worst, 750*time.Millisecond, "the latest call: a wait for a connection's read timeout or close is 1 s or more")
 		})
 	}
 }
