@@ -153,6 +153,7 @@ func singleOptions(u *url.URL) (*goredis.Options, error) {
 	}
 	o.DisableIdentity, o.ContextTimeoutEnabled = true, true
 	o.PoolSize = poolSize(o.PoolSize)
+	o.MaxRetries = maxRetries(u, o.MaxRetries)
 	if o.TLSConfig != nil {
 		o.Dialer = tlsDialer(u.Scheme, o.DialTimeout, o.TLSConfig)
 	}
@@ -173,6 +174,7 @@ func clusterOptions(u *url.URL) (*goredis.ClusterOptions, error) {
 	}
 	o.DisableIdentity, o.ContextTimeoutEnabled = true, true
 	o.PoolSize = poolSize(o.PoolSize)
+	o.MaxRetries = maxRetries(u, o.MaxRetries)
 	if o.TLSConfig != nil {
 		o.Dialer = tlsDialer(u.Scheme, o.DialTimeout, o.TLSConfig)
 	}
@@ -194,6 +196,7 @@ func sentinelOptions(u *url.URL) (*goredis.FailoverOptions, error) {
 	}
 	o.DisableIdentity, o.ContextTimeoutEnabled = true, true
 	o.PoolSize = poolSize(o.PoolSize)
+	o.MaxRetries = maxRetries(u, o.MaxRetries)
 	if o.TLSConfig != nil {
 		o.Dialer = tlsDialer(u.Scheme, o.DialTimeout, o.TLSConfig)
 	}
@@ -239,4 +242,16 @@ func reloadInterval(u *url.URL) (time.Duration, error) {
 		return 0, fmt.Errorf("redis: open %s: %w: %s=%q: want a positive duration, as 5s", u.Redacted(), store.ErrInvalidArgument, paramReload, v)
 	}
 	return d, nil
+}
+
+// maxRetries is go-redis' MaxRetries for u: max_retries=0 turns retries
+// off, as -1 does (go-redis reads 0 as "the default, 3"), so that 0 means
+// the same as in a valkey:// URL. A retried write may be applied twice:
+// go-redis retries after a network error without knowing whether the
+// server ran the command.
+func maxRetries(u *url.URL, parsed int) int {
+	if u.Query().Get("max_retries") == "0" {
+		return -1
+	}
+	return parsed
 }
