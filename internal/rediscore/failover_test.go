@@ -143,4 +143,3 @@ func replicaCaughtUp(info string) bool {
 	}
 	return replica >= master
 }
-
