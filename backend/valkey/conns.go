@@ -30,11 +30,13 @@ type connSet struct {
 
 func (s *connSet) add(ctx context.Context, c net.Conn) net.Conn {
 	t := &trackedConn{Conn: c, set: s}
+	t.mu.Lock() // the func may run at once, and reads t.stop
 	t.stop = context.AfterFunc(ctx, func() {
 		if !t.answered.Load() {
 			_ = t.Close()
 		}
 	})
+	t.mu.Unlock()
 	s.mu.Lock()
 	if s.conns == nil {
 		s.conns = make(map[*trackedConn]struct{})
@@ -76,7 +78,8 @@ type trackedConn struct {
 	net.Conn
 	set      *connSet
 	once     sync.Once
-	stop     func() bool // stops the close at the end of the dial context
+	mu       sync.Mutex
+	stop     func() bool // stops the close at the end of the dial context; under mu
 	answered atomic.Bool // the server sent a byte
 }
 
@@ -84,17 +87,24 @@ func (c *trackedConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
 	if n > 0 && !c.answered.Load() {
 		c.answered.Store(true)
-		c.stop()
+		c.stopAfter()
 	}
 	return n, err
 }
 
 func (c *trackedConn) Close() error {
 	c.once.Do(func() {
-		c.stop()
+		c.stopAfter()
 		c.set.mu.Lock()
 		delete(c.set.conns, c)
 		c.set.mu.Unlock()
 	})
 	return c.Conn.Close()
+}
+
+func (c *trackedConn) stopAfter() {
+	c.mu.Lock()
+	stop := c.stop
+	c.mu.Unlock()
+	stop()
 }
