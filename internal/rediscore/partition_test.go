@@ -147,3 +147,43 @@ func TestCancelledPollStopsDuringPartition(t *testing.T) {
 		})
 	}
 }
+
+// TestCancelledUpdateDuringPartition measures an Update whose context (no
+// deadline) is cancelled while its read is blocked on an unreachable
+// server: it returns wrapping context.Canceled, after go-redis' 3 s read
+// timeout on redis (4.9 s measured: its transaction connection cannot be
+// left to a command still running, so Update does not return early) and
+// after about 1 s on valkey (valkey-go's close of a silent connection);
+// the bound checked is 8 s. A known limit, not the 1 s of a single call.
+func TestCancelledUpdateDuringPartition(t *testing.T) {
+	for _, be := range []string{"redis", "valkey"} {
+		t.Run(be, func(t *testing.T) {
+			b, p := partitioned(t, be)
+			ctx, cancel := context.WithCancel(context.Background())
+			blocked := make(chan struct{})
+			errc := make(chan error, 1)
+			go func() {
+				errc <- b.Update(ctx, []string{"k"}, func(r store.Reader) ([]store.Op, error) {
+					p.Blackhole()
+					close(blocked)
+					_, err := r.Get(ctx, "k")
+					return nil, err
+				})
+			}()
+			<-blocked
+			time.Sleep(100 * time.Millisecond) // the read is blocked
+			start := time.Now()
+			cancel()
+			var err error
+			select {
+			case err = <-errc:
+			case <-time.After(10 * time.Second):
+				t.Fatal("Update did not return within 10 s of its cancel")
+			}
+			took := time.Since(start)
+			t.Logf("%s: a blocked Update returned %v after its context was cancelled: %v", be, took.Round(time.Millisecond), err)
+			require.ErrorIs(t, err, context.Canceled)
+			require.Less(t, took, 8*time.Second)
+		})
+	}
+}
