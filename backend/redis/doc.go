@@ -26,7 +26,7 @@
 // Besides, a cluster backend asks go-redis for a new slot map after any
 // call fails with a network error, so that the slots of a dead master go
 // to its promoted replica within a second of the promotion (a failover
-// on a 1 s cluster-node-timeout recovered in 3.1 s from the kill).
+// on a 1 s cluster-node-timeout recovered in 2.2-3.1 s from the kill).
 // Open sets DisableIdentity (Redis 7.0 rejects CLIENT SETINFO),
 // ContextTimeoutEnabled (context deadlines bound socket waits) and, unless
 // the URL has pool_size, a pool of max(64, 32 x GOMAXPROCS) connections
