@@ -22,7 +22,11 @@ type adapter struct {
 
 func newAdapter(c goredis.UniversalClient) *adapter {
 	cc, _ := c.(*goredis.ClusterClient)
-	return &adapter{cmds: cmds{c}, c: c, cc: cc, addr: addrOf(c)}
+	a := &adapter{cmds: cmds{c: c, async: true}, c: c, cc: cc, addr: addrOf(c)}
+	if cc != nil {
+		a.cmds = cmds{c: reloader{cc}, async: true}
+	}
+	return a
 }
 
 // Pin runs fn on a transaction connection (go-redis' Tx). A cluster
@@ -31,9 +35,10 @@ func newAdapter(c goredis.UniversalClient) *adapter {
 // the first read.
 func (a *adapter) Pin(ctx context.Context, keys []string, fn func(rediscore.Conn, bool) error) error {
 	if a.cc != nil {
-		return a.cc.Watch(ctx, func(tx *goredis.Tx) error { return fn(cmds{tx}, true) }, keys...)
+		err := a.cc.Watch(ctx, func(tx *goredis.Tx) error { return fn(cmds{c: tx}, true) }, keys...)
+		return reloader{a.cc}.check(ctx, err)
 	}
-	return a.c.Watch(ctx, func(tx *goredis.Tx) error { return fn(cmds{tx}, false) })
+	return a.c.Watch(ctx, func(tx *goredis.Tx) error { return fn(cmds{c: tx}, false) })
 }
 
 // Masters returns every master of a cluster.
@@ -46,7 +51,7 @@ func (a *adapter) Masters(ctx context.Context) ([]rediscore.Doer, error) {
 	err := a.cc.ForEachMaster(ctx, func(_ context.Context, c *goredis.Client) error {
 		mu.Lock()
 		defer mu.Unlock()
-		nodes = append(nodes, cmds{c})
+		nodes = append(nodes, cmds{c: c})
 		return nil
 	})
 	return nodes, err
@@ -73,7 +78,14 @@ type scripter interface {
 }
 
 // cmds sends rediscore commands on a go-redis client, node or Tx.
-type cmds struct{ c scripter }
+type cmds struct {
+	c scripter
+	// async makes a call whose context can be cancelled but has no
+	// deadline return as soon as it is cancelled (see whole).
+	// Only on the client itself: a Tx's connection must not be left to
+	// a command still running.
+	async bool
+}
 
 func (c cmds) Do(ctx context.Context, cmd rediscore.Cmd) rediscore.Result {
 	if tx, ok := c.c.(*goredis.Tx); ok && len(cmd.Name) == 1 && cmd.Name[0] == "UNWATCH" {
@@ -82,18 +94,55 @@ func (c cmds) Do(ctx context.Context, cmd rediscore.Cmd) rediscore.Result {
 		return rediscore.Result{Err: tx.Unwatch(ctx).Err()}
 	}
 	gc := build(ctx, cmd)
-	_ = c.c.Process(ctx, gc)
-	return read(gc, cmd)
+	return whole(ctx, c, func() rediscore.Result {
+		_ = c.c.Process(ctx, gc)
+		return read(gc, cmd)
+	}, func(err error) rediscore.Result { return rediscore.Result{Err: err} })
+}
+
+// whole runs fn, in a goroutine when c is the client itself and ctx can be
+// cancelled but has no deadline, and then returns as soon as ctx is
+// cancelled (cancelled(ctx.Err())) if fn has not returned by then.
+// go-redis does not watch a context's cancellation while it waits for a
+// reply, only its deadline (ContextTimeoutEnabled): a call with a
+// cancellable context and no deadline, as a trigger listener's poll,
+// would wait for the read timeout (3 s, then a retry) on a silent
+// server. The abandoned command ends at go-redis' read timeout, or at
+// Close. A Tx's connection is never left to a command still running: on
+// a Tx, fn runs in the caller's goroutine.
+func whole[T any](ctx context.Context, c cmds, fn func() T, cancelled func(error) T) T {
+	if _, ok := ctx.Deadline(); !c.async || ok || ctx.Done() == nil {
+		return fn()
+	}
+	out := make(chan T, 1)
+	go func() { out <- fn() }()
+	select {
+	case r := <-out:
+		return r
+	case <-ctx.Done():
+		return cancelled(ctx.Err())
+	}
 }
 
 func (c cmds) Pipeline(ctx context.Context, list []rediscore.Cmd) []rediscore.Result {
-	return c.send(ctx, list, c.c.Pipelined)
+	return whole(ctx, c, func() []rediscore.Result { return c.send(ctx, list, c.c.Pipelined) },
+		func(err error) []rediscore.Result { return failed(len(list), err) })
+}
+
+// failed is n results that each failed with err.
+func failed(n int, err error) []rediscore.Result {
+	out := make([]rediscore.Result, n)
+	for i := range out {
+		out[i].Err = err
+	}
+	return out
 }
 
 // Tx sends list in MULTI/EXEC; go-redis reports a nil EXEC as
 // TxFailedErr.
 func (c cmds) Tx(ctx context.Context, list []rediscore.Cmd) ([]rediscore.Result, error) {
-	out := c.send(ctx, list, c.c.TxPipelined)
+	out := whole(ctx, c, func() []rediscore.Result { return c.send(ctx, list, c.c.TxPipelined) },
+		func(err error) []rediscore.Result { return failed(len(list), err) })
 	for _, r := range out {
 		if errors.Is(r.Err, goredis.TxFailedErr) {
 			return nil, rediscore.ErrAborted

@@ -193,6 +193,7 @@ func clusterFromSingle(o *goredis.Options) *goredis.ClusterOptions {
 		PoolTimeout: o.PoolTimeout, MinIdleConns: o.MinIdleConns, MaxIdleConns: o.MaxIdleConns,
 		MaxActiveConns: o.MaxActiveConns, ConnMaxIdleTime: o.ConnMaxIdleTime, ConnMaxLifetime: o.ConnMaxLifetime,
 		TLSConfig: o.TLSConfig, DisableIdentity: o.DisableIdentity,
+		ClusterStateReloadInterval: DefaultClusterStateReloadInterval,
 	}
 }
 

@@ -3,6 +3,7 @@ package redis_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 
 	"github.com/alicebob/miniredis/v2"
 	goredis "github.com/redis/go-redis/v9"
@@ -42,4 +43,24 @@ func ExampleNew() {
 	err := b.Apply(ctx, hits, &store.HSetOp{Key: "page:home", Fields: map[string]string{"title": "Home"}}, read)
 	fmt.Println(err, hits.Result, read.Result)
 	// Output: <nil> 1 map[hits:1 title:Home]
+}
+
+// The URL parameters that decide how a cluster backend recovers from a
+// fault: how often the slot map is reloaded while the client is used,
+// the dial and read timeouts, and retries (0 turns them off). NewClient
+// makes the client without connecting.
+func ExampleNewClient() {
+	u, _ := url.Parse("redis+cluster://127.0.0.1:7000?cluster_state_reload_interval=2s&dial_timeout=1s&read_timeout=2s&max_retries=0")
+	c, err := redis.NewClient(u)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+	o := c.(*goredis.ClusterClient).Options()
+	fmt.Println(o.ClusterStateReloadInterval, o.DialTimeout, o.ReadTimeout, o.MaxRetries <= 0)
+	fmt.Println(redis.DefaultClusterStateReloadInterval)
+	// Output:
+	// 2s 1s 2s true
+	// 10s
 }

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -42,7 +43,7 @@ var (
 	}
 	singleParams  = append([]string{"db", "skip_verify"}, commonParams...)
 	clusterParams = append([]string{
-		"addr", "dialer_retries", "dialer_retry_timeout", "failing_timeout_seconds", "max_redirects",
+		"addr", paramReload, "dialer_retries", "dialer_retry_timeout", "failing_timeout_seconds", "max_redirects",
 		"read_only", "route_by_latency", "route_by_latency_tolerance", "route_randomly",
 	}, commonParams...)
 	sentinelParams = append([]string{
@@ -129,6 +130,11 @@ func goRedisURL(u *url.URL, schemes []string, params []string) (string, error) {
 		return "", fmt.Errorf("redis: open %s: %w", u.Redacted(), err)
 	}
 	plain := *u
+	q := plain.Query()
+	if q.Has(paramReload) { // ours: go-redis' parser rejects it
+		q.Del(paramReload)
+		plain.RawQuery = q.Encode()
+	}
 	plain.Scheme = "redis"
 	if strings.HasPrefix(u.Scheme, "rediss") {
 		plain.Scheme = "rediss"
@@ -147,6 +153,7 @@ func singleOptions(u *url.URL) (*goredis.Options, error) {
 	}
 	o.DisableIdentity, o.ContextTimeoutEnabled = true, true
 	o.PoolSize = poolSize(o.PoolSize)
+	o.MaxRetries = maxRetries(u, o.MaxRetries)
 	if o.TLSConfig != nil {
 		o.Dialer = tlsDialer(u.Scheme, o.DialTimeout, o.TLSConfig)
 	}
@@ -162,8 +169,12 @@ func clusterOptions(u *url.URL) (*goredis.ClusterOptions, error) {
 	if err != nil {
 		return nil, badURL(u, err)
 	}
+	if o.ClusterStateReloadInterval, err = reloadInterval(u); err != nil {
+		return nil, err
+	}
 	o.DisableIdentity, o.ContextTimeoutEnabled = true, true
 	o.PoolSize = poolSize(o.PoolSize)
+	o.MaxRetries = maxRetries(u, o.MaxRetries)
 	if o.TLSConfig != nil {
 		o.Dialer = tlsDialer(u.Scheme, o.DialTimeout, o.TLSConfig)
 	}
@@ -185,6 +196,7 @@ func sentinelOptions(u *url.URL) (*goredis.FailoverOptions, error) {
 	}
 	o.DisableIdentity, o.ContextTimeoutEnabled = true, true
 	o.PoolSize = poolSize(o.PoolSize)
+	o.MaxRetries = maxRetries(u, o.MaxRetries)
 	if o.TLSConfig != nil {
 		o.Dialer = tlsDialer(u.Scheme, o.DialTimeout, o.TLSConfig)
 	}
@@ -204,4 +216,42 @@ func poolSize(fromURL int) int {
 // "redis: " prefix.
 func badURL(u *url.URL, err error) error {
 	return fmt.Errorf("redis: open %s: %w: %s", u.Redacted(), store.ErrInvalidArgument, strings.TrimPrefix(err.Error(), "redis: "))
+}
+
+// paramReload is the query parameter of a cluster URL that sets
+// go-redis' ClusterStateReloadInterval: how often the client reloads its
+// slot map while it is used (a duration, as "5s"; default
+// DefaultClusterStateReloadInterval). The backend also reloads it after a
+// call fails with a network error, so this bounds recovery only when no
+// call fails (a master that was replaced without failing).
+const paramReload = "cluster_state_reload_interval"
+
+// DefaultClusterStateReloadInterval is the ClusterStateReloadInterval of a
+// cluster client that Open makes when the URL sets none; go-redis' own
+// default is 60 s.
+const DefaultClusterStateReloadInterval = 10 * time.Second
+
+// reloadInterval reads paramReload from u.
+func reloadInterval(u *url.URL) (time.Duration, error) {
+	v := u.Query().Get(paramReload)
+	if v == "" {
+		return DefaultClusterStateReloadInterval, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("redis: open %s: %w: %s=%q: want a positive duration, as 5s", u.Redacted(), store.ErrInvalidArgument, paramReload, v)
+	}
+	return d, nil
+}
+
+// maxRetries is go-redis' MaxRetries for u: max_retries=0 turns retries
+// off, as -1 does (go-redis reads 0 as "the default, 3"), so that 0 means
+// the same as in a valkey:// URL. A retried write may be applied twice:
+// go-redis retries after a network error without knowing whether the
+// server ran the command.
+func maxRetries(u *url.URL, parsed int) int {
+	if u.Query().Get("max_retries") == "0" {
+		return -1
+	}
+	return parsed
 }

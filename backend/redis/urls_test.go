@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	goredis "github.com/redis/go-redis/v9"
@@ -104,4 +105,32 @@ func TestOpenUnreachableNamesAddress(t *testing.T) {
 	_, err := redis.Open(context.Background(), "redis://127.0.0.1:1/0?max_retries=-1&dial_timeout=1s")
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "127.0.0.1:1")
+}
+
+// TestURLRecoveryParams: the parameters that decide recovery from a
+// fault reach the client; max_retries=0 turns retries off as -1 does.
+func TestURLRecoveryParams(t *testing.T) {
+	o := newClient(t, "redis+cluster://localhost:7000?cluster_state_reload_interval=2s&dial_timeout=1s&read_timeout=2s&max_retries=0").(*goredis.ClusterClient).Options()
+	require.Equal(t, 2*time.Second, o.ClusterStateReloadInterval)
+	require.Equal(t, time.Second, o.DialTimeout)
+	require.Equal(t, 2*time.Second, o.ReadTimeout)
+	o = newClient(t, "redis+cluster://localhost:7000").(*goredis.ClusterClient).Options()
+	require.Equal(t, redis.DefaultClusterStateReloadInterval, o.ClusterStateReloadInterval)
+	so := newClient(t, "redis://localhost:6399?max_retries=0").(*goredis.Client).Options()
+	require.LessOrEqual(t, so.MaxRetries, 0)
+	so = newClient(t, "redis://localhost:6399?max_retries=-1").(*goredis.Client).Options()
+	require.LessOrEqual(t, so.MaxRetries, 0)
+	so = newClient(t, "redis://localhost:6399").(*goredis.Client).Options()
+	require.Equal(t, 3, so.MaxRetries)
+	for _, bad := range []string{"cluster_state_reload_interval=soon", "cluster_state_reload_interval=0s", "cluster_state_reload_interval=-1s"} {
+		u, err := url.Parse("redis+cluster://localhost:7000?" + bad)
+		require.NoError(t, err)
+		_, err = redis.NewClient(u)
+		require.ErrorIs(t, err, store.ErrInvalidArgument, bad)
+		require.ErrorContains(t, err, "cluster_state_reload_interval")
+	}
+	u, err := url.Parse("redis://localhost:6399?cluster_state_reload_interval=2s")
+	require.NoError(t, err)
+	_, err = redis.NewClient(u)
+	require.ErrorIs(t, err, store.ErrInvalidArgument, "a cluster parameter on a single-server URL")
 }

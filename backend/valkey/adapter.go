@@ -12,7 +12,10 @@ import (
 )
 
 // adapter is the rediscore.Client of a valkey-go client.
-type adapter struct{ c valkey.Client }
+type adapter struct {
+	c     valkey.Client
+	conns *connSet // the sockets of a client Open made; nil for New's
+}
 
 // doer is what sends commands: the client, a node or a dedicated
 // connection.
@@ -89,7 +92,16 @@ func (a *adapter) Addr() string {
 	return strings.Join(addrs, ",")
 }
 
-func (a *adapter) Close() error { a.c.Close(); return nil }
+// Close closes the client; for a client Open made, within about
+// closeGrace even when the server is silent (see connSet).
+func (a *adapter) Close() error {
+	if a.conns == nil {
+		a.c.Close()
+		return nil
+	}
+	a.conns.closeClient(a.c.Close)
+	return nil
+}
 
 func (a *adapter) IsNil(err error) bool { return valkey.IsValkeyNil(err) }
 

@@ -57,18 +57,20 @@ func openURL(ctx context.Context, u *url.URL) (*Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("valkey: open %s: connect to %s: %w", u.Redacted(), strings.Join(opt.InitAddress, ","), err)
 	}
-	return New(client, opts), nil
+	return newBackend(client, opts, &d.conns), nil
 }
 
 // dialer is the client's DialCtxFn: valkey-go's own dial, bounded also by
 // the context of an Open in progress, and over TLS naming a server that
 // does not answer TLS (ErrNotTLS).
 type dialer struct {
+	conns   connSet
 	plain   string
 	opening atomic.Pointer[context.Context]
 }
 
 func (d *dialer) dial(ctx context.Context, dst string, nd *net.Dialer, cfg *tls.Config) (net.Conn, error) {
+	handshake := ctx // valkey-go's: the connection's handshake runs within it
 	if opening := d.opening.Load(); opening != nil {
 		if dl, ok := (*opening).Deadline(); ok {
 			var cancel context.CancelFunc
@@ -76,10 +78,17 @@ func (d *dialer) dial(ctx context.Context, dst string, nd *net.Dialer, cfg *tls.
 			defer cancel()
 		}
 	}
+	var conn net.Conn
+	var err error
 	if cfg == nil {
-		return nd.DialContext(ctx, "tcp", dst)
+		conn, err = nd.DialContext(ctx, "tcp", dst)
+	} else {
+		conn, err = tlscheck.Dial(ctx, nd, "tcp", dst, cfg, d.plain)
 	}
-	return tlscheck.Dial(ctx, nd, "tcp", dst, cfg, d.plain)
+	if err != nil {
+		return nil, err
+	}
+	return d.conns.add(handshake, conn), nil
 }
 
 // check connects to the first address as the client will, sends PING and

@@ -10,6 +10,14 @@
 // Concurrent calls share valkey-go's automatically pipelined connections,
 // and every call is one round trip, except Update (see Guarantees).
 //
+// A client Open made dials through the backend's own dialer, which
+// tracks its connections: Close returns within about 100 ms even when the
+// server is silent (it closes the sockets under valkey-go after a 100 ms
+// grace; valkey-go alone waits 1 s per connection), and a new connection
+// whose handshake outlived the call that opened it is closed at once, so
+// that the calls waiting for it return at their own deadlines. A client
+// given to New keeps valkey-go's behaviour.
+//
 // # URLs
 //
 //	valkey://[user:pass@]host:port[/db][?params]    one server

@@ -39,10 +39,15 @@ var _ store.Backend = (*Backend)(nil)
 // owning: Close leaves it open unless opts.CloseClient is set. A client for
 // miniredis needs DisableCache and ForceSingleClient in its options.
 func New(client valkey.Client, opts *Options) *Backend {
+	return newBackend(client, opts, nil)
+}
+
+// newBackend is New with the connection set of a client Open made.
+func newBackend(client valkey.Client, opts *Options, conns *connSet) *Backend {
 	if opts == nil {
 		opts = &Options{}
 	}
-	core := rediscore.New(&adapter{c: client}, rediscore.Config{Name: "valkey", ScanCount: opts.ScanCount, CloseClient: opts.CloseClient})
+	core := rediscore.New(&adapter{c: client, conns: conns}, rediscore.Config{Name: "valkey", ScanCount: opts.ScanCount, CloseClient: opts.CloseClient})
 	return &Backend{Backend: core, client: client}
 }
 

@@ -29,7 +29,7 @@ func Commands(ops []store.Op) ([][]string, error) {
 func command(op store.Op) ([]string, error) {
 	switch o := op.(type) {
 	case *store.SetOp:
-		ms, err := store.TTLMillis(o.TTL)
+		ms, err := Millis(o.TTL)
 		if err != nil {
 			return nil, err
 		}
@@ -40,7 +40,7 @@ func command(op store.Op) ([]string, error) {
 	case *store.DelOp:
 		return []string{"DEL", o.Key}, nil
 	case *store.ExpireOp:
-		ms, err := store.TTLMillis(o.TTL)
+		ms, err := Millis(o.TTL)
 		if err != nil {
 			return nil, err
 		}

@@ -79,7 +79,7 @@ func (e *encoder) op(op store.Op) error {
 	k := e.key(op.OpKey())
 	switch o := op.(type) {
 	case *store.SetOp:
-		ms, err := store.TTLMillis(o.TTL)
+		ms, err := Millis(o.TTL)
 		if err != nil {
 			return err
 		}
@@ -87,7 +87,7 @@ func (e *encoder) op(op store.Op) error {
 	case *store.DelOp:
 		e.add("del", k)
 	case *store.ExpireOp:
-		ms, err := store.TTLMillis(o.TTL)
+		ms, err := Millis(o.TTL)
 		if err != nil {
 			return err
 		}

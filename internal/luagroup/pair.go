@@ -98,7 +98,7 @@ func EncodePair(ops []store.Op) (key string, args []string, err error) {
 	if len(ops) == 2 {
 		switch o := ops[1].(type) {
 		case *store.ExpireOp:
-			n, err := store.TTLMillis(o.TTL)
+			n, err := Millis(o.TTL)
 			if err != nil {
 				return "", nil, fmt.Errorf("luagroup: %w", err)
 			}

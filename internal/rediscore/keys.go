@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mimeiapify/store"
+	"github.com/mimeiapify/store/internal/luagroup"
 )
 
 // Exists reports how many of keys exist (EXISTS), a key named twice
@@ -55,7 +56,7 @@ func (b *Backend) Expire(ctx context.Context, key string, ttl time.Duration) (bo
 	if ttl <= 0 {
 		return false, b.invalid("expire", key, fmt.Sprintf("TTL %v must be positive", ttl))
 	}
-	ms, _ := store.TTLMillis(ttl)
+	ms, _ := luagroup.Millis(ttl)
 	return b.bool(ctx, b.c, "expire", key, one(cmdPExpire, KindInt, false, key, itoa(ms)))
 }
 
@@ -87,7 +88,7 @@ func (b *Backend) ttl(ctx context.Context, d Doer, key string) (time.Duration, e
 	case ms < 0:
 		return store.NoExpiry, nil
 	}
-	return time.Duration(ms) * time.Millisecond, nil
+	return luagroup.Duration(ms), nil
 }
 
 // knownTypes are the types of the contract, as TYPE names them.

@@ -13,7 +13,9 @@ import (
 // after the other. The MATCH sent is glob.ServerPattern(pattern) (a
 // pattern that is not valid UTF-8 is narrowed to its literal prefix), and
 // every key is also matched against pattern here with Redis' rules
-// (glob.Match).
+// (glob.Match). Once ctx is done, even when the caller's loop body
+// cancels it, the next yield is one error wrapping ctx.Err(): the rest
+// of a batch already read is not yielded.
 func (b *Backend) Scan(ctx context.Context, pattern string) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
 		if err := b.begin(ctx, "scan", pattern); err != nil {
@@ -60,6 +62,10 @@ func (b *Backend) scanNode(ctx context.Context, node Doer, pattern string,
 			}
 			seen[k] = struct{}{}
 			if !yield(k, nil) {
+				return false
+			}
+			if err := b.begin(ctx, "scan", pattern); err != nil { // cancelled in the loop body
+				yield("", err)
 				return false
 			}
 		}

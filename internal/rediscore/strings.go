@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/mimeiapify/store"
+	"github.com/mimeiapify/store/internal/luagroup"
 )
 
 // Get returns key's value (GET); store.ErrNotFound when it is missing.
@@ -21,7 +21,7 @@ func (b *Backend) get(ctx context.Context, d Doer, key string) (string, error) {
 
 // setCmd builds SET key value [PX ms] [NX].
 func (b *Backend) setCmd(op, key, value string, ttl time.Duration, nx bool) (Cmd, error) {
-	ms, err := store.TTLMillis(ttl)
+	ms, err := luagroup.Millis(ttl)
 	if err != nil {
 		return Cmd{}, b.wrap(op, key, err)
 	}
