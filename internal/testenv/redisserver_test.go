@@ -3,6 +3,7 @@ package testenv_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mimeiapify/store/internal/testenv"
 )
@@ -40,7 +41,17 @@ func TestStartReplica(t *testing.T) {
 	if got, err := m.Do("WAIT", "1", "5000"); err != nil || got != "1" {
 		t.Fatalf("WAIT 1 = %q, %v; want 1", got, err)
 	}
-	if got, err := r.Do("GET", "k"); err != nil || got != "v" {
-		t.Fatalf("GET k on the replica = %q, %v; want v", got, err)
+	// WAIT counts the replica's acknowledgement of the offset it received;
+	// the read may still come a moment before the write is applied there.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got, err := r.Do("GET", "k")
+		if err == nil && got == "v" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET k on the replica = %q, %v; want v", got, err)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
