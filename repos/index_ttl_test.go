@@ -27,7 +27,7 @@ func TestUserIndexTTLExtendsNeverShortens(t *testing.T) {
 			ttl, index time.Duration
 		}{
 			{time.Hour, time.Hour + repos.MaxIndexSlack},
-			{time.Minute, time.Hour + repos.MaxIndexSlack},      // never shortened
+			{time.Minute, time.Hour + repos.MaxIndexSlack},     // never shortened
 			{2 * time.Hour, 2*time.Hour + repos.MaxIndexSlack}, // extended
 			{0, repos.IndexForever},
 			{time.Hour, repos.IndexForever},
