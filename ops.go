@@ -25,11 +25,17 @@ type DelOp struct{ Key string }
 // ExpireOp is Keys.Expire inside a group; TTL must be positive. With NX
 // set it changes only a key that has no TTL (Redis' PEXPIRE NX): the way
 // to give a counter or an index a TTL when it is created without renewing
-// it on every write.
+// it on every write. With GT set it changes only a key whose current
+// expiry is earlier than the new one (Redis' PEXPIRE GT): it extends a
+// TTL and never shortens it; a key without TTL counts as an infinite TTL,
+// so GT leaves it without one. NX and GT together are malformed
+// ([CheckGroup] fails with [ErrInvalidArgument]). Either way a missing key
+// is not created and nothing is reported.
 type ExpireOp struct {
 	Key string
 	TTL time.Duration
 	NX  bool
+	GT  bool
 }
 
 // PersistOp is Keys.Persist inside a group.
@@ -335,6 +341,9 @@ func checkOpArgs(op Op) error {
 	case *SetOp:
 		return checkTTL(o.TTL, false)
 	case *ExpireOp:
+		if o.NX && o.GT {
+			return fmt.Errorf("%w: expire with both NX and GT", ErrInvalidArgument)
+		}
 		return checkTTL(o.TTL, true)
 	case *HSetOp:
 		return nonEmpty(len(o.Fields), "fields")

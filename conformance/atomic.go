@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -18,8 +19,9 @@ const (
 	kd = "{grp}d"
 )
 
-// atomicCases cover Apply and Update (update.go).
-var atomicCases = append(applyCases, updateCases...)
+// atomicCases cover Apply, ExpireOp's GT (expire_gt.go) and Update
+// (update.go).
+var atomicCases = slices.Concat(applyCases, expireGTCases, updateCases)
 
 // applyCases cover Apply.
 var applyCases = []testCase{

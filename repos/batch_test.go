@@ -109,7 +109,7 @@ func TestBatchTTL(t *testing.T) {
 		plain := newBatch(t, b, "globex", nil)
 		require.NoError(t, plain.Enqueue(ctx, mailQueue, "x"))
 		requireTTL(t, b, keyWith(t, b, "t:globex:{globex:q:"), store.NoExpiry)
-		requireTTL(t, b, keyWith(t, b, "pending:"), store.NoExpiry)
+		requireTTL(t, b, keyWith(t, b, "pending:"), repos.IndexForever)
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mimeiapify/store"
 	"github.com/mimeiapify/store/repos"
@@ -151,6 +152,52 @@ func TestCostUserAndHandler(t *testing.T) {
 			b.reset()
 			require.NoError(t, c.run(), c.name)
 			require.Equal(t, c.calls, b.calls, c.name)
+		}
+	})
+}
+
+// TestCostWritesWithTTL pins the calls of the common writes with a TTL and
+// how many of them are Updates: the index keys' TTLs are extended inside
+// the write's own Apply (ExpireOp NX then GT), never read first, so only
+// the writes that must read the record (UpdateField) or the old reference
+// (Triggers.Set) use an Update. TestRoundTripsOnRedis counts the round
+// trips these cost on Redis.
+func TestCostWritesWithTTL(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, raw store.Backend) {
+		ctx := context.Background()
+		b := newCounting(raw)
+		ttl := repos.WithTTL(time.Hour)
+		u, err := repos.NewUser(b, "acme", "u1", nil)
+		require.NoError(t, err)
+		ss, err := repos.NewSharedState(b, "acme", "u1", nil)
+		require.NoError(t, err)
+		tb, err := repos.NewTable(b, "acme", nil)
+		require.NoError(t, err)
+		bt, err := repos.NewBatch(b, "acme", nil)
+		require.NoError(t, err)
+		tr, err := repos.NewTriggers(b, "acme", nil)
+		require.NoError(t, err)
+		q := repos.Queue{Service: "s", Batch: "b", Action: "a"}
+		cases := []struct {
+			name           string
+			calls, updates int
+			run            func() error
+		}{
+			{"User.Upsert", 1, 0, func() error { return u.Upsert(ctx, map[string]any{"n": 1}, ttl) }},
+			{"User.Incr", 1, 0, func() error { _, err := u.Incr(ctx, "n", 1, ttl); return err }},
+			{"User.UpdateField", 1, 1, func() error { return u.UpdateField(ctx, "n", 5, ttl) }},
+			{"SharedState.Set", 1, 0, func() error { return ss.Set(ctx, "s", map[string]string{"x": "1"}, ttl) }},
+			{"SharedState.SetField", 1, 0, func() error { return ss.SetField(ctx, "s", "y", 2, ttl) }},
+			{"Table.SetRow", 1, 0, func() error { return tb.SetRow(ctx, "t", "pk", map[string]string{"x": "1"}, ttl) }},
+			{"Batch.Enqueue", 2, 0, func() error { return bt.Enqueue(ctx, q, "p", ttl) }},
+			{"Triggers.Set", 2, 1, func() error { return tr.Set(ctx, "act", "new", "p", ttl) }},
+			{"Triggers.Set replacing", 3, 1, func() error { return tr.Set(ctx, "act", "new", "p", ttl) }},
+		}
+		for _, c := range cases {
+			b.reset()
+			require.NoError(t, c.run(), c.name)
+			require.Equal(t, c.calls, b.calls, c.name)
+			require.Equal(t, c.updates, b.updates, c.name)
 		}
 	})
 }

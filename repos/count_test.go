@@ -9,12 +9,15 @@ import (
 	"github.com/mimeiapify/store"
 )
 
-// countingBackend wraps a Backend and records every call: how many, the
-// keys each touched and how many Scans ran.
+// countingBackend wraps a Backend and records every call: how many (and
+// how many of them were Updates, which cost their reads' round trips on
+// Redis and Valkey, where an Apply costs one), the keys each touched and
+// how many Scans ran.
 type countingBackend struct {
 	store.Backend
 	mu      sync.Mutex
 	calls   int
+	updates int
 	scans   int
 	members int // set members returned by SMembers
 	keys    map[string]int
@@ -37,7 +40,7 @@ func (c *countingBackend) note(keys ...string) {
 func (c *countingBackend) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.calls, c.scans, c.members, c.keys = 0, 0, 0, map[string]int{}
+	c.calls, c.updates, c.scans, c.members, c.keys = 0, 0, 0, 0, map[string]int{}
 }
 
 // touched returns the distinct keys touched since the last reset.
@@ -232,6 +235,9 @@ func (c *countingBackend) Apply(ctx context.Context, ops ...store.Op) error {
 // Update counts as one call touching keys plus whatever its ops touch.
 func (c *countingBackend) Update(ctx context.Context, keys []string, fn func(r store.Reader) ([]store.Op, error)) error {
 	c.note(keys...)
+	c.mu.Lock()
+	c.updates++
+	c.mu.Unlock()
 	return c.Backend.Update(ctx, keys, func(r store.Reader) ([]store.Op, error) {
 		ops, err := fn(countingReader{r, c})
 		c.mu.Lock()

@@ -67,9 +67,12 @@
 // trigger schedule's root) expires at most indexSlack after the last
 // record it names: a quarter of that record's TTL, at most MaxIndexSlack
 // (one minute). Every step that writes a record extends the TTL of each
-// index key naming it (never shortens it; a record without TTL makes them
-// persistent). A member whose record is gone while others in its set live
-// is skipped by every reader and removed by the first List or FindBy that
+// index key naming it, in the same atomic step and without reading it
+// (ExpireOp NX then GT: never shortens it). Every index key carries a TTL:
+// a record without TTL gives its index keys a hundred years from its last
+// write (so they outlive it by that much at most once it is deleted while
+// other records keep the set). A member whose record is gone while others
+// in its set live is skipped by every reader and removed by the first List or FindBy that
 // meets it, all the stale members of one set in one step (an Apply that
 // removes them and re-reads their records, adding back any that a
 // concurrent write revived); it never outlives its set. The schedule's

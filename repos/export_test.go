@@ -14,3 +14,7 @@ func UserIDsKey(tenant, user string) string { return keyspace{}.userIDs(tenant, 
 func UserFieldKey(tenant, user, field, value string) string {
 	return keyspace{}.userField(tenant, userBucket(user), field, value)
 }
+
+// IndexForever is indexForever: the TTL of an index key naming a record
+// without TTL.
+const IndexForever = indexForever

@@ -5,7 +5,6 @@ package repos
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/mimeiapify/store"
@@ -13,37 +12,49 @@ import (
 
 // applyIndexed applies ops (which write records of index's group) together
 // with a TTL for the index set that keeps it alive at least as long as a
-// record written with ttl, as one atomic step:
-//
-//   - ttl 0 (the record never expires): one Apply with a PersistOp on the
-//     index, which must then never expire either.
-//   - ttl > 0: one Update watching the index that reads its TTL and, only
-//     when it is shorter than ttl, extends it to ttl plus indexSlack(ttl),
-//     so that an index never expires before one of its records (a record
-//     stored earlier with a longer TTL keeps its entry). The contract has
-//     no "extend only" expiry (Redis' EXPIRE ... GT), hence the read. The
-//     slack makes the writes of the next indexSlack leave the index's TTL
-//     alone, so that concurrent writers of one index do not conflict on
-//     it at every write.
+// record written with ttl, as one Apply: ops, then indexTTLOps (ExpireOp
+// NX, then ExpireOp GT, both to indexTTL(ttl)), so that the index's TTL is
+// extended and never shortened without reading it first.
 //
 // The index is therefore removed with its last entry, or at most
-// indexSlack(ttl) after its longest-lived record expired.
+// indexSlack(ttl) after its longest-lived record expired (indexForever
+// after it was last written when a record it names has no TTL).
 func applyIndexed(ctx context.Context, b store.Backend, index string, ttl time.Duration, ops ...store.Op) error {
+	return b.Apply(ctx, append(ops, indexTTLOps(index, ttl)...)...)
+}
+
+// indexTTLOps returns the ops that give index, in a group that writes a
+// record with TTL ttl (0: none), a TTL of at least indexTTL(ttl) without
+// ever shortening it: ExpireOp NX gives one to a key without TTL (one the
+// group has just created: every index key gets a TTL in the group that
+// creates it), then ExpireOp GT extends a shorter one. They must follow
+// the group's write of index.
+func indexTTLOps(index string, ttl time.Duration) []store.Op {
+	return extendOps(index, indexTTL(ttl))
+}
+
+// extendOps returns the ops that set key's TTL to ttl when it has none or
+// a shorter one, and leave a longer one alone (see indexTTLOps).
+func extendOps(key string, ttl time.Duration) []store.Op {
+	return []store.Op{&store.ExpireOp{Key: key, TTL: ttl, NX: true}, &store.ExpireOp{Key: key, TTL: ttl, GT: true}}
+}
+
+// indexForever is the TTL given to an index key naming a record without
+// TTL: a hundred years, "never" in practice. Index keys always carry a
+// TTL, so that one ExpireOp GT extends them without reading them (a key
+// without TTL counts as never expiring for GT, which would leave such a
+// key persistent after its records with TTL expired); each write of a
+// record without TTL renews it.
+const indexForever = 100 * 365 * 24 * time.Hour
+
+// indexTTL returns the TTL an index key naming a record with TTL ttl gets
+// at least: ttl plus indexSlack(ttl), or indexForever for a record without
+// TTL (ttl 0).
+func indexTTL(ttl time.Duration) time.Duration {
 	if ttl == 0 {
-		return b.Apply(ctx, append(ops, &store.PersistOp{Key: index})...)
+		return indexForever
 	}
-	return b.Update(ctx, []string{index}, func(r store.Reader) ([]store.Op, error) {
-		left, err := r.TTL(ctx, index)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			return append(ops, &store.ExpireOp{Key: index, TTL: ttl + indexSlack(ttl)}), nil
-		case err != nil:
-			return nil, err
-		case left == store.NoExpiry || left >= ttl:
-			return ops, nil
-		}
-		return append(ops, &store.ExpireOp{Key: index, TTL: ttl + indexSlack(ttl)}), nil
-	})
+	return ttl + indexSlack(ttl)
 }
 
 // MaxIndexSlack bounds how long an index key may outlive the last record

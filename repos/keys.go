@@ -59,9 +59,12 @@ package repos
 // (MEMORY USAGE), so about 4.5 MB at 10 million.
 //
 // TTL rule for index keys: every step that writes a record extends the TTL
-// of each index key naming it to at least the record's TTL (a record
-// without TTL makes them persistent), so an index key never outlives the
-// longest-lived record it names. A member whose record is gone while
+// of each index key naming it to at least the record's TTL plus
+// indexSlack, never shortening it (ExpireOp NX then GT in the write's own
+// group, no read); a record without TTL gives them indexForever (a hundred
+// years). So an index key never expires before a record it names, and
+// outlives the longest-lived one by at most the slack (a hundred years
+// after the last write of a record without TTL). A member whose record is gone while
 // others in its set live is removed by the next read that meets it
 // (Users.List, Users.FindBy, SharedState.List), all of one set at once. The application-wide trigger schedule (due
 // buckets, their ids, dead letters) shares the tag {p triggers} so that a

@@ -17,7 +17,8 @@ import (
 // safe for concurrent use.
 //
 // The index's TTL is extended, in the step that writes a state, to at
-// least the state's (a state without TTL makes it persistent), so it
+// least the state's (a state without TTL gives it indexForever, a hundred
+// years), so it
 // expires with the longest-lived state it names; names whose state
 // expired while others live are removed by the next List, all at once.
 type SharedState struct {
@@ -64,8 +65,9 @@ func (ss *SharedState) key(op, name string) (string, string, error) {
 
 // Set replaces the state name with the fields of v (a struct or a map,
 // see Encode), gives it the repository's TTL (or WithTTL's) and lists it
-// in the index, as one atomic step. Cost: 1 call (an Apply without TTL,
-// else an Update that reads the index's TTL to extend it).
+// in the index, as one atomic step. Cost: 1 call (an Apply that also
+// extends the index's TTL, never shortening it: one round trip on Redis
+// and Valkey).
 func (ss *SharedState) Set(ctx context.Context, name string, v any, opts ...CallOption) (err error) {
 	ctx, span := ss.s.span(ctx, "SharedState.Set", ss.tenant)
 	defer span.end(&err)

@@ -44,8 +44,8 @@ func (t *Table) what(op, table, pk string) string {
 // WithTTL's; 0: no expiry) and records table in pk's index, as one atomic
 // step. Nothing is written when v cannot be encoded or has no field.
 //
-// Cost: 1 Apply for a row without TTL; for a row with a TTL, 1 Update
-// that reads the index's TTL so as to extend it, never shorten it.
+// Cost: 1 Apply, which also extends the index's TTL to cover the row's,
+// never shortening it (ExpireOp NX then GT: no read).
 func (t *Table) SetRow(ctx context.Context, table, pk string, v any, opts ...CallOption) (err error) {
 	ctx, span := t.s.span(ctx, "Table.SetRow", t.tenant)
 	defer span.end(&err)

@@ -102,13 +102,13 @@ func TestTableTTLs(t *testing.T) {
 		require.NoError(t, tb.SetRow(ctx, "archive", "o1", order{ID: "o1"}, repos.WithTTL(2*time.Hour)))
 		requireTTL(t, b, index, 2*time.Hour+repos.MaxIndexSlack)
 
-		// A row without expiry makes the index permanent, and a later
-		// row with a TTL leaves it so.
+		// A row without expiry gives the index IndexForever (index keys
+		// always carry a TTL), and a later row with a TTL leaves it so.
 		require.NoError(t, tb.SetRow(ctx, "forever", "o1", order{ID: "o1"}, repos.WithTTL(0)))
 		requireTTL(t, b, keyWith(t, b, ":row:forever"), store.NoExpiry)
-		requireTTL(t, b, index, store.NoExpiry)
+		requireTTL(t, b, index, repos.IndexForever)
 		require.NoError(t, tb.SetRow(ctx, "orders", "o1", order{ID: "o1"}))
-		requireTTL(t, b, index, store.NoExpiry)
+		requireTTL(t, b, index, repos.IndexForever)
 
 		// Replacing a row with one without TTL clears its TTL.
 		require.NoError(t, tb.SetRow(ctx, "orders", "o1", order{ID: "o1"}, repos.WithTTL(0)))

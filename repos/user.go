@@ -18,11 +18,13 @@ import (
 // every user a write created is listed. Create one with NewUser. It is
 // safe for concurrent use.
 //
-// Cost of a write: 1 call. It is an Apply when the repository has no TTL
-// and no indexed field (Incr, Upsert) and an optimistic Update otherwise
-// (it reads the TTLs of the index keys so as to extend them, never
-// shorten them, and the indexed values it replaces); with IndexedFields,
-// one HMGet of the indexed values comes first.
+// Cost of a write: 1 call. It is an Apply when the repository has no
+// indexed field (Incr, Upsert, Delete; one round trip on Redis and Valkey,
+// with or without TTL: the index keys' TTLs are extended, never shortened,
+// inside the group by ExpireOp NX and GT) and an optimistic Update
+// otherwise (it reads the record for UpdateField and AppendToField, and
+// the indexed values it replaces); with IndexedFields, one HMGet of the
+// indexed values comes first.
 type User struct {
 	b      store.Backend
 	s      settings

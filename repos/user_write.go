@@ -48,17 +48,18 @@ type userChange struct {
 // the indexed values read inside it differ from those read before it.
 var errRewatch = errors.New("repos: indexed values changed")
 
-// commit writes c. Without indexed fields, TTL or read it is one Apply;
-// otherwise one Update of the bucket's slot (plus, with IndexedFields, an
-// HMGet first that names the index keys to watch).
+// commit writes c. Without indexed fields or read it is one Apply (the
+// index keys' TTLs are extended inside it, see indexOps); otherwise one
+// Update of the bucket's slot (plus, with IndexedFields, an HMGet first
+// that names the index keys to watch).
 func (u *User) commit(ctx context.Context, c userChange) error {
 	idx := u.s.indexed
-	if !c.read && !c.mustExist && len(idx) == 0 && (c.ttl == 0 || c.del) {
+	if !c.read && !c.mustExist && len(idx) == 0 {
 		ops, _, err := c.build(nil)
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.what, err)
 		}
-		ops = append(ops, u.indexOps(c, nil, nil, nil)...)
+		ops = append(ops, u.indexOps(c, nil, nil)...)
 		return wrapIf(c.what, u.b.Apply(ctx, ops...))
 	}
 	var guess map[string]string
@@ -110,8 +111,7 @@ func (u *User) commitOnce(ctx context.Context, c userChange, guess map[string]st
 				return nil, errRewatch
 			}
 		}
-		ops = append(ops, u.indexOps(c, cur, set, nil)...)
-		return u.withTTLs(ctx, r, c, ops, cur, set)
+		return append(ops, u.indexOps(c, cur, set)...), nil
 	})
 	return seen, err
 }
@@ -162,9 +162,10 @@ func (u *User) fieldKeys(cur, set map[string]string) []string {
 // indexOps returns the ops that keep the bucket's ids and field indexes
 // exact for the write: the record's TTL, its id in the ids set and in the
 // sets of its new indexed values, out of the sets of values it no longer
-// holds (or out of every set when it is deleted). ttlOps, when given,
-// are appended (see withTTLs).
-func (u *User) indexOps(c userChange, cur, set map[string]string, ttlOps []store.Op) []store.Op {
+// holds (or out of every set when it is deleted), and the TTL of each
+// index key naming the record extended, never shortened, to cover the
+// record's (indexTTLOps: no read needed).
+func (u *User) indexOps(c userChange, cur, set map[string]string) []store.Op {
 	id := []string{u.id}
 	var ops []store.Op
 	if c.del {
@@ -183,12 +184,12 @@ func (u *User) indexOps(c userChange, cur, set map[string]string, ttlOps []store
 			ops = append(ops, &store.SAddOp{Key: u.s.keys.userField(u.tenant, u.bucket, f, n), Members: id})
 		}
 	}
-	if !c.del && c.ttl == 0 {
+	if !c.del {
 		for _, k := range u.liveIndexKeys(next) {
-			ops = append(ops, &store.PersistOp{Key: k})
+			ops = append(ops, indexTTLOps(k, c.ttl)...)
 		}
 	}
-	return append(ops, ttlOps...)
+	return ops
 }
 
 // liveIndexKeys returns the index keys that name the record once written
@@ -201,26 +202,4 @@ func (u *User) liveIndexKeys(next map[string]string) []string {
 		}
 	}
 	return keys
-}
-
-// withTTLs appends to ops, for a write with a TTL, an ExpireOp for each
-// index key naming the record whose TTL (read through r) is shorter, to
-// the TTL plus indexSlack (as applyIndexed), so that an index key never
-// expires before a record it names.
-func (u *User) withTTLs(ctx context.Context, r store.Reader, c userChange, ops []store.Op, cur, set map[string]string) ([]store.Op, error) {
-	if c.del || c.ttl == 0 {
-		return ops, nil
-	}
-	for _, k := range u.liveIndexKeys(u.after(c, cur, set)) {
-		left, err := r.TTL(ctx, k)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-		case err != nil:
-			return nil, err
-		case left == store.NoExpiry || left >= c.ttl:
-			continue
-		}
-		ops = append(ops, &store.ExpireOp{Key: k, TTL: c.ttl + indexSlack(c.ttl)})
-	}
-	return ops, nil
 }

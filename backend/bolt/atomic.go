@@ -109,7 +109,7 @@ func (t *txn) applyOp(op store.Op) (err error) {
 		return t.delete(o.Key)
 	case *store.ExpireOp:
 		ms, _ := store.TTLMillis(o.TTL)
-		_, err = t.expireIf(o.Key, ms, o.NX)
+		_, err = t.expireIf(o.Key, ms, o.NX, o.GT)
 	case *store.PersistOp:
 		_, err = t.persist(o.Key)
 	case *store.IncrByOp:

@@ -118,21 +118,24 @@ func (t *txn) delete(key string) error {
 
 // expire sets a live key's expiry to ms from now.
 func (t *txn) expire(key string, ms int64) (bool, error) {
-	return t.expireIf(key, ms, false)
+	return t.expireIf(key, ms, false, false)
 }
 
-// expireIf is expire, and with nx changes only a key without expiry
-// (PEXPIRE NX); it reports whether it changed the expiry.
-func (t *txn) expireIf(key string, ms int64, nx bool) (bool, error) {
+// expireIf is expire, with nx changing only a key without expiry
+// (PEXPIRE NX) and with gt only a key whose expiry is earlier than the new
+// one, a key without expiry counting as never expiring (PEXPIRE GT); it
+// reports whether it changed the expiry.
+func (t *txn) expireIf(key string, ms int64, nx, gt bool) (bool, error) {
 	if err := t.reap(key); err != nil {
 		return false, err
 	}
 	m, ok, err := t.live(key)
-	if err != nil || !ok || (nx && m.exp != 0) {
+	exp := t.now + ms
+	if err != nil || !ok || (nx && m.exp != 0) || (gt && (m.exp == 0 || exp <= m.exp)) {
 		return false, err
 	}
 	old := m.exp
-	m.exp = t.now + ms
+	m.exp = exp
 	return true, t.putMeta(key, &m, old)
 }
 

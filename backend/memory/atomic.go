@@ -104,7 +104,7 @@ func (b *Backend) applyOp(op store.Op, c *clock) (err error) {
 	case *store.ExpireOp:
 		ms, err := store.TTLMillis(o.TTL)
 		if err == nil {
-			s.expireOp(o.Key, c.expiry(ms), o.NX, c)
+			s.expireOp(o.Key, c.expiry(ms), o.NX, o.GT, c)
 		}
 		return err
 	case *store.PersistOp:

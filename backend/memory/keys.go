@@ -144,11 +144,16 @@ func (s *shard) expire(key string, exp int64, c *clock) bool {
 	return true
 }
 
-// expireOp is ExpireOp: expire, or with nx only a key without expiry.
-func (s *shard) expireOp(key string, exp int64, nx bool, c *clock) {
-	if e := s.get(key, c); e != nil && (!nx || e.exp == 0) {
-		s.setExp(e, exp)
+// expireOp is ExpireOp: expire, with nx only a key without expiry, with
+// gt only a key whose expiry is earlier than exp (a key without expiry
+// counts as never expiring, as in Redis' PEXPIRE GT).
+func (s *shard) expireOp(key string, exp int64, nx, gt bool, c *clock) {
+	e := s.get(key, c)
+	switch {
+	case e == nil, nx && e.exp != 0, gt && (e.exp == 0 || exp <= e.exp):
+		return
 	}
+	s.setExp(e, exp)
 }
 
 // persist removes key's expiry and reports whether it had one.

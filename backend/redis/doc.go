@@ -82,12 +82,13 @@
 // # Guarantees
 //
 // Every call is one round trip: TTLs are set with PX and PEXPIRE at
-// millisecond precision; Apply is one EVALSHA of a Lua script
+// millisecond precision (ExpireOp's NX and GT are PEXPIRE's, Redis 7.0+); Apply is one EVALSHA of a Lua script
 // (internal/luagroup) that checks every type and increment before it writes,
 // so a failing group writes nothing (EVAL once when the server lacks the
 // script). Two common shapes take cheaper routes with the same guarantees:
 // a single write and its TTL (HSetOp then ExpireOp, IncrByOp then ExpireOp
-// NX...) is an EVALSHA of a minimal script whose write is its own check,
+// NX, SAddOp then ExpireOp GT...) is an EVALSHA of a minimal script whose
+// write is its own check,
 // and a group that needs no check (SetOp, DelOp, ExpireOp, PersistOp, or
 // writes after a DelOp of their key) is sent in MULTI/EXEC, since none of
 // its commands can fail. Update is WATCH, the reads, then MULTI/EVALSHA/EXEC

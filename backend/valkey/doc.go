@@ -73,8 +73,8 @@
 // it): it checks every type and increment first and writes nothing when a
 // check fails. Two common shapes take cheaper routes with the same
 // guarantees: a single write and its TTL (HSetOp then ExpireOp, IncrByOp
-// then ExpireOp NX...) is an EVALSHA of a minimal script whose write is its
-// own check, and a group that needs no check (SetOp, DelOp, ExpireOp,
+// then ExpireOp NX, SAddOp then ExpireOp GT...; NX and GT are PEXPIRE's)
+// is an EVALSHA of a minimal script whose write is its own check, and a group that needs no check (SetOp, DelOp, ExpireOp,
 // PersistOp, or writes after a DelOp of their key) is sent in MULTI/EXEC,
 // since none of its commands can fail. Update WATCHes its keys on a
 // dedicated connection, in the round trip of fn's first read, reads there,

@@ -8,8 +8,8 @@ import (
 	"github.com/mimeiapify/store"
 )
 
-// opKind is one type of store.Op (ExpireOp counted twice: with and
-// without NX).
+// opKind is one type of store.Op (ExpireOp counted three times: plain,
+// with NX and with GT; rarely with both, which every backend must refuse).
 type opKind int
 
 const (
@@ -17,6 +17,7 @@ const (
 	opDel
 	opExpire
 	opExpireNX
+	opExpireGT
 	opPersist
 	opIncrBy
 	opHSet
@@ -40,7 +41,7 @@ var familyOps = map[area][]opKind{
 }
 
 // keyOps are the ops that apply to a key of any type.
-var keyOps = []opKind{opSet, opDel, opExpire, opExpireNX, opPersist}
+var keyOps = []opKind{opSet, opDel, opExpire, opExpireNX, opExpireGT, opPersist}
 
 // op returns a maker of one random op on key k: mostly one of a's family,
 // often one for any type, rarely any op at all (which may use k as two
@@ -62,9 +63,10 @@ func (g *gen) op(k string, a area) func() store.Op {
 		return func() store.Op { return &store.SetOp{Key: k, Value: v, TTL: ttl} }
 	case opDel:
 		return func() store.Op { return &store.DelOp{Key: k} }
-	case opExpire, opExpireNX:
-		ttl := g.requiredTTL()
-		return func() store.Op { return &store.ExpireOp{Key: k, TTL: ttl, NX: kind == opExpireNX} }
+	case opExpire, opExpireNX, opExpireGT:
+		ttl, both := g.requiredTTL(), g.oneIn(20)
+		nx, gt := kind == opExpireNX || both, kind == opExpireGT || both
+		return func() store.Op { return &store.ExpireOp{Key: k, TTL: ttl, NX: nx, GT: gt} }
 	case opPersist:
 		return func() store.Op { return &store.PersistOp{Key: k} }
 	case opIncrBy:

@@ -47,6 +47,9 @@ func command(op store.Op) ([]string, error) {
 		if o.NX {
 			return []string{"PEXPIRE", o.Key, strconv.FormatInt(ms, 10), "NX"}, nil
 		}
+		if o.GT {
+			return []string{"PEXPIRE", o.Key, strconv.FormatInt(ms, 10), "GT"}, nil
+		}
 		return []string{"PEXPIRE", o.Key, strconv.FormatInt(ms, 10)}, nil
 	case *store.PersistOp:
 		return []string{"PERSIST", o.Key}, nil

@@ -91,9 +91,12 @@ func (e *encoder) op(op store.Op) error {
 		if err != nil {
 			return err
 		}
-		if o.NX {
+		switch {
+		case o.NX:
 			e.add("pexpirenx", k, strconv.FormatInt(ms, 10))
-		} else {
+		case o.GT:
+			e.add("pexpiregt", k, strconv.FormatInt(ms, 10))
+		default:
 			e.add("pexpire", k, strconv.FormatInt(ms, 10))
 		}
 	case *store.PersistOp:

@@ -13,7 +13,7 @@ import (
 // PairScript applies a group of one write op on a key, optionally followed
 // by an ExpireOp or PersistOp on the same key: the shape of most writes
 // with a TTL. KEYS[1] is the key; ARGV holds the write's command name, the
-// TTL op ("pexpire", "pexpirenx", "persist" or ""), the TTL in
+// TTL op ("pexpire", "pexpirenx", "pexpiregt", "persist" or ""), the TTL in
 // milliseconds and the write's arguments (see EncodePair).
 //
 // The write is the group's only op that can fail, and a Redis command
@@ -29,6 +29,7 @@ local r = redis.pcall(cmd, k, unpack(ARGV, 4))
 if type(r) == 'table' and r.err then return r end
 if ttl == 'pexpire' then redis.call('PEXPIRE', k, ARGV[3])
 elseif ttl == 'pexpirenx' then redis.call('PEXPIRE', k, ARGV[3], 'NX')
+elseif ttl == 'pexpiregt' then redis.call('PEXPIRE', k, ARGV[3], 'GT')
 elseif ttl == 'persist' then redis.call('PERSIST', k) end
 if cmd == 'INCRBY' then return {redis.call('GET', k)} end
 return {}
@@ -103,8 +104,11 @@ func EncodePair(ops []store.Op) (key string, args []string, err error) {
 				return "", nil, fmt.Errorf("luagroup: %w", err)
 			}
 			ttl, ms = "pexpire", strconv.FormatInt(n, 10)
-			if o.NX {
+			switch {
+			case o.NX:
 				ttl = "pexpirenx"
+			case o.GT:
+				ttl = "pexpiregt"
 			}
 		case *store.PersistOp:
 			ttl = "persist"

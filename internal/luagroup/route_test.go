@@ -95,6 +95,18 @@ var routeCases = []routeCase{
 	{"incrby+pexpirenx", luagroup.RoutePair, func(k string) []store.Op {
 		return []store.Op{&store.IncrByOp{Key: k, Delta: 3}, &store.ExpireOp{Key: k, TTL: time.Minute, NX: true}}
 	}},
+	{"sadd+pexpiregt", luagroup.RoutePair, func(k string) []store.Op {
+		return []store.Op{&store.SAddOp{Key: k, Members: []string{"m"}}, &store.ExpireOp{Key: k, TTL: 2 * time.Hour, GT: true}}
+	}},
+	{"hset+pexpiregt shorter", luagroup.RoutePair, func(k string) []store.Op {
+		return []store.Op{&store.HSetOp{Key: k, Fields: map[string]string{"f": "v"}}, &store.ExpireOp{Key: k, TTL: time.Minute, GT: true}}
+	}},
+	{"sadd+pexpirenx+pexpiregt", luagroup.RouteScript, func(k string) []store.Op {
+		return []store.Op{&store.SAddOp{Key: k, Members: []string{"m"}}, &store.ExpireOp{Key: k, TTL: 2 * time.Hour, NX: true}, &store.ExpireOp{Key: k, TTL: 2 * time.Hour, GT: true}}
+	}},
+	{"set+pexpiregt", luagroup.RouteMulti, func(k string) []store.Op {
+		return []store.Op{&store.SetOp{Key: k, Value: "v", TTL: time.Minute}, &store.ExpireOp{Key: k + ":2", TTL: 2 * time.Hour, GT: true}}
+	}},
 	{"incrby max", luagroup.RoutePair, func(k string) []store.Op {
 		return []store.Op{&store.IncrByOp{Key: k, Delta: math.MaxInt64}}
 	}},

@@ -83,6 +83,7 @@ for _ = 1, no do
   elseif code == 'del' then redis.call('DEL', k)
   elseif code == 'pexpire' then redis.call('PEXPIRE', k, nxt())
   elseif code == 'pexpirenx' then redis.call('PEXPIRE', k, nxt(), 'NX')
+  elseif code == 'pexpiregt' then redis.call('PEXPIRE', k, nxt(), 'GT')
   elseif code == 'persist' then redis.call('PERSIST', k)
   elseif code == 'incrby' then
     redis.call('INCRBY', k, nxt())

@@ -1,0 +1,93 @@
+package repos_test
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	goredis "github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mimeiapify/store/backend/redis"
+	"github.com/mimeiapify/store/repos"
+)
+
+// roundTrips counts the round trips a go-redis client makes: one per
+// command sent alone, one per pipeline (MULTI/EXEC included), as
+// backend/redis's TestUpdateRoundTrips does.
+type roundTrips struct{ n atomic.Int64 }
+
+func (h *roundTrips) DialHook(next goredis.DialHook) goredis.DialHook { return next }
+
+func (h *roundTrips) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
+	return func(ctx context.Context, cmd goredis.Cmder) error {
+		h.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+
+func (h *roundTrips) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []goredis.Cmder) error {
+		h.n.Add(1)
+		return next(ctx, cmds)
+	}
+}
+
+// TestRoundTripsOnRedis pins the round trips of the common writes with a
+// TTL on the redis backend: the index keys' TTLs are extended inside the
+// write's own group (ExpireOp NX then GT), never read first, so a write
+// of one hash slot is one round trip.
+func TestRoundTripsOnRedis(t *testing.T) {
+	mr := miniredis.RunT(t)
+	client := goredis.NewClient(&goredis.Options{Addr: mr.Addr()})
+	t.Cleanup(func() { _ = client.Close() })
+	hook := &roundTrips{}
+	client.AddHook(hook)
+	b := redis.New(client, nil)
+	ctx := context.Background()
+	ttl := repos.WithTTL(time.Hour)
+	u, err := repos.NewUser(b, "acme", "u1", nil)
+	require.NoError(t, err)
+	ss, err := repos.NewSharedState(b, "acme", "u1", nil)
+	require.NoError(t, err)
+	tb, err := repos.NewTable(b, "acme", nil)
+	require.NoError(t, err)
+	bt, err := repos.NewBatch(b, "acme", nil)
+	require.NoError(t, err)
+	tr, err := repos.NewTriggers(b, "acme", nil)
+	require.NoError(t, err)
+	q := repos.Queue{Service: "s", Batch: "b", Action: "a"}
+	var fresh atomic.Int64
+	cases := []struct {
+		name string
+		want int64
+		run  func() error
+	}{
+		{"User.Upsert with TTL", 1, func() error { return u.Upsert(ctx, map[string]any{"n": 1}, ttl) }},
+		{"User.Upsert", 1, func() error { return u.Upsert(ctx, map[string]any{"n": 1}) }},
+		{"User.Incr with TTL", 1, func() error { _, err := u.Incr(ctx, "n", 1, ttl); return err }},
+		{"User.UpdateField with TTL", 2, func() error { return u.UpdateField(ctx, "n", 5, ttl) }},
+		{"SharedState.Set with TTL", 1, func() error { return ss.Set(ctx, "s", map[string]string{"x": "1"}, ttl) }},
+		{"SharedState.SetField with TTL", 1, func() error { return ss.SetField(ctx, "s", "y", 2, ttl) }},
+		{"Table.SetRow with TTL", 1, func() error { return tb.SetRow(ctx, "t", "pk", map[string]string{"x": "1"}, ttl) }},
+		{"Batch.Enqueue with TTL", 2, func() error { return bt.Enqueue(ctx, q, "p", ttl) }},
+		{"Batch.Enqueue", 2, func() error { return bt.Enqueue(ctx, q, "p") }},
+		{"Triggers.Set", 3, func() error {
+			return tr.Set(ctx, "act", fmt.Sprintf("id%d", fresh.Add(1)), "p", ttl)
+		}},
+		{"Triggers.Set replacing", 4, func() error { return tr.Set(ctx, "act", "same", "p", ttl) }},
+	}
+	for _, c := range cases {
+		require.NoError(t, c.run(), c.name) // the first call may load scripts
+		hook.n.Store(0)
+		require.NoError(t, c.run(), c.name)
+		got := hook.n.Load()
+		t.Logf("%s: %d round trips", c.name, got)
+		if got != c.want {
+			t.Errorf("%s: %d round trips, want %d", c.name, got, c.want)
+		}
+	}
+}
