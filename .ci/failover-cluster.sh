@@ -25,7 +25,7 @@ stop() {
 healthy() { # every node: cluster_state:ok; every master: one replica online
   for port in "${ports[@]}"; do
     redis-cli -p "$port" cluster info 2>/dev/null | grep -q 'cluster_state:ok' || return 1
-    [ "$(redis-cli -p "$port" cluster nodes 2>/dev/null | grep -c ' slave ')" -ge 3 ] || return 1
+    [ "$(redis-cli -p "$port" cluster nodes 2>/dev/null | grep -cE '[ ,]slave ')" -ge 3 ] || return 1
     local repl
     repl=$(redis-cli -p "$port" info replication 2>/dev/null) || return 1
     if grep -q 'role:master' <<<"$repl"; then
