@@ -107,9 +107,10 @@ func TestBatchWorkersLoseNothing(t *testing.T) {
 		for range 16 {
 			require.NoError(t, <-errs)
 		}
-		// The dead workers' tenant leases end; one more worker finds their
-		// queues empty and releases them.
-		time.Sleep(tenantLease)
+		// The dead workers' tenant and item leases end; one more worker takes
+		// their tenants, processes their claims' items again and releases
+		// them.
+		time.Sleep(max(tenantLease, itemLease))
 		require.NoError(t, w.work(ctx, false))
 		dups := 0
 		for i, n := range w.seen {
@@ -155,7 +156,7 @@ func TestBatchLeaseWorkersSeeConcurrentEnqueues(t *testing.T) {
 		for range producers + 8 {
 			require.NoError(t, <-errs)
 		}
-		time.Sleep(tenantLease) // leases left to end (claims were in flight) end
+		time.Sleep(max(tenantLease, itemLease)) // leases left to end (claims were in flight) end
 		require.NoError(t, w.work(ctx, false))
 		for i, n := range w.seen {
 			require.EqualValues(t, 1, n, "item %d", i)
