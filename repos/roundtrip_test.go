@@ -12,29 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mimeiapify/store/backend/redis"
+	"github.com/mimeiapify/store/internal/testenv"
 	"github.com/mimeiapify/store/repos"
 )
-
-// roundTrips counts the round trips a go-redis client makes: one per
-// command sent alone, one per pipeline (MULTI/EXEC included), as
-// backend/redis's TestUpdateRoundTrips does.
-type roundTrips struct{ n atomic.Int64 }
-
-func (h *roundTrips) DialHook(next goredis.DialHook) goredis.DialHook { return next }
-
-func (h *roundTrips) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
-	return func(ctx context.Context, cmd goredis.Cmder) error {
-		h.n.Add(1)
-		return next(ctx, cmd)
-	}
-}
-
-func (h *roundTrips) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []goredis.Cmder) error {
-		h.n.Add(1)
-		return next(ctx, cmds)
-	}
-}
 
 // TestRoundTripsOnRedis pins the round trips of the common writes with a
 // TTL on the redis backend: the index keys' TTLs are extended inside the
@@ -44,7 +24,7 @@ func TestRoundTripsOnRedis(t *testing.T) {
 	mr := miniredis.RunT(t)
 	client := goredis.NewClient(&goredis.Options{Addr: mr.Addr()})
 	t.Cleanup(func() { _ = client.Close() })
-	hook := &roundTrips{}
+	hook := &testenv.RoundTrips{}
 	client.AddHook(hook)
 	b := redis.New(client, nil)
 	ctx := context.Background()
@@ -82,9 +62,9 @@ func TestRoundTripsOnRedis(t *testing.T) {
 	}
 	for _, c := range cases {
 		require.NoError(t, c.run(), c.name) // the first call may load scripts
-		hook.n.Store(0)
+		hook.Reset()
 		require.NoError(t, c.run(), c.name)
-		got := hook.n.Load()
+		got := hook.N()
 		t.Logf("%s: %d round trips", c.name, got)
 		if got != c.want {
 			t.Errorf("%s: %d round trips, want %d", c.name, got, c.want)

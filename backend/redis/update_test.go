@@ -2,7 +2,6 @@ package redis_test
 
 import (
 	"context"
-	"sync/atomic"
 	"testing"
 
 	"github.com/alicebob/miniredis/v2"
@@ -11,27 +10,8 @@ import (
 
 	"github.com/mimeiapify/store"
 	"github.com/mimeiapify/store/backend/redis"
+	"github.com/mimeiapify/store/internal/testenv"
 )
-
-// roundTrips counts the round trips a go-redis client makes: one per
-// command sent alone, one per pipeline (MULTI/EXEC included).
-type roundTrips struct{ n atomic.Int64 }
-
-func (h *roundTrips) DialHook(next goredis.DialHook) goredis.DialHook { return next }
-
-func (h *roundTrips) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
-	return func(ctx context.Context, cmd goredis.Cmder) error {
-		h.n.Add(1)
-		return next(ctx, cmd)
-	}
-}
-
-func (h *roundTrips) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []goredis.Cmder) error {
-		h.n.Add(1)
-		return next(ctx, cmds)
-	}
-}
 
 // TestUpdateRoundTrips: on one server the WATCH travels with the first
 // read, so an Update that reads once and writes costs two round trips,
@@ -41,7 +21,7 @@ func TestUpdateRoundTrips(t *testing.T) {
 	mr := miniredis.RunT(t)
 	client := goredis.NewClient(&goredis.Options{Addr: mr.Addr()})
 	t.Cleanup(func() { _ = client.Close() })
-	hook := &roundTrips{}
+	hook := &testenv.RoundTrips{}
 	client.AddHook(hook)
 	b := redis.New(client, nil)
 	ctx := context.Background()
@@ -71,9 +51,9 @@ func TestUpdateRoundTrips(t *testing.T) {
 		}},
 	}
 	for _, c := range cases {
-		hook.n.Store(0)
+		hook.Reset()
 		require.NoError(t, b.Update(ctx, []string{"h"}, c.fn), c.name)
-		require.Equal(t, c.want, hook.n.Load(), c.name)
+		require.Equal(t, c.want, hook.N(), c.name)
 	}
 	m, err := b.HGetAll(ctx, "h")
 	require.NoError(t, err)
