@@ -55,10 +55,11 @@ func TestRoundTripsOnRedis(t *testing.T) {
 		{"Table.SetRow with TTL", 1, func() error { return tb.SetRow(ctx, "t", "pk", map[string]string{"x": "1"}, ttl) }},
 		{"Batch.Enqueue with TTL", 2, func() error { return bt.Enqueue(ctx, q, "p", ttl) }},
 		{"Batch.Enqueue", 2, func() error { return bt.Enqueue(ctx, q, "p") }},
-		{"Triggers.Set", 3, func() error {
+		{"Triggers.Set", 1, func() error {
 			return tr.Set(ctx, "act", fmt.Sprintf("id%d", fresh.Add(1)), "p", ttl)
 		}},
-		{"Triggers.Set replacing", 4, func() error { return tr.Set(ctx, "act", "same", "p", ttl) }},
+		{"Triggers.Set replacing", 1, func() error { return tr.Set(ctx, "act", "same", "p", ttl) }},
+		{"Triggers.Set due soon", 1, func() error { return tr.Set(ctx, "act", "soon", "p", repos.WithTTL(time.Second)) }},
 	}
 	for _, c := range cases {
 		require.NoError(t, c.run(), c.name) // the first call may load scripts
