@@ -120,7 +120,7 @@ func (tr *Triggers) Set(ctx context.Context, action, ident, payload string, opts
 	shard := triggerShard(tr.tenant, ident)
 	index := tr.s.keys.identTriggers(tr.tenant, ident)
 	ops := []store.Op{
-		&store.ZAddOp{Key: tr.s.keys.schedule(shard), Members: []store.ZMember{{Member: triggerMember(tr.tenant, action, ident), Score: unixMs(due)}}},
+		&store.ZAddOp{Key: tr.s.keys.schedule(shard), Members: []store.ZMember{{Member: triggerMember(tr.tenant, action, ident), Score: dueScore(due)}}},
 		&store.HSetOp{Key: key, Fields: fields},
 		&store.ExpireOp{Key: key, TTL: ttl + tr.s.retention},
 		&store.SAddOp{Key: index, Members: []string{action}},
@@ -133,9 +133,20 @@ func (tr *Triggers) Set(ctx context.Context, action, ident, payload string, opts
 	return nil
 }
 
-// unixMs returns t in Unix milliseconds, the score of a schedule entry.
+// unixMs returns t in Unix milliseconds (rounded down), the score of a
+// lease's or a backoff's end and the bound of a claim's read.
 func unixMs(t time.Time) float64 {
 	return float64(t.UnixMilli())
+}
+
+// dueScore returns the score of a trigger due at due: its Unix
+// millisecond rounded up, so that no claim takes it before its due time.
+func dueScore(due time.Time) float64 {
+	ms := due.UnixMilli()
+	if due.After(time.UnixMilli(ms)) {
+		ms++
+	}
+	return float64(ms)
 }
 
 // Get returns the trigger (action, ident) while it is not yet due; a

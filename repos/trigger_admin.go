@@ -66,7 +66,7 @@ func reschedule(ctx context.Context, b store.Backend, k keyspace, key string, in
 	if time.Until(due)+keep <= 0 {
 		return false, nil
 	}
-	ops := append([]store.Op{&store.ZAddOp{Key: k.schedule(shard), NX: true, Members: []store.ZMember{{Member: m, Score: unixMs(due)}}}},
+	ops := append([]store.Op{&store.ZAddOp{Key: k.schedule(shard), NX: true, Members: []store.ZMember{{Member: m, Score: dueScore(due)}}}},
 		wakeOps(k, shard, time.Until(due))...)
 	return true, b.Apply(ctx, ops...)
 }

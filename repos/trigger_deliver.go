@@ -49,26 +49,40 @@ type claimed struct {
 // to the listener, as one Update watching the shard's schedule: it reads
 // the due entries (ZRANGEBYSCORE -inf now LIMIT), then, for each, moves
 // its score to the lease's end, counts the attempt and reads the record,
-// all in one step. It returns the deliveries to run and whether more may
-// be due. Entries whose record is gone, or that gave up, are settled here.
+// all in one step; the same step completes the deliveries the listener
+// finished in the shard (see finishedEntries). It returns the
+// deliveries to run and whether more may be due. Entries whose record is
+// gone, or that gave up, are settled here.
 func (l *listener) claim(ctx context.Context, shard, n int) ([]*delivery, bool, error) {
 	sched := l.k.schedule(shard)
+	fin := l.finished.take(shard)
 	limit := n
 	if l.tenant != "" {
 		limit = max(n, collectFactor*l.o.Batch) // other tenants' entries are read and skipped
 	}
 	var got []claimed
+	var lost []finishedEntry
 	var now time.Time
 	var more bool
 	err := l.b.Update(ctx, []string{sched}, func(r store.Reader) ([]store.Op, error) {
-		now, got = time.Now(), got[:0]
+		now, got, more, lost = time.Now(), got[:0], false, nil
+		var ops []store.Op
+		if len(fin) > 0 {
+			done, gone, err := completeOps(ctx, r, sched, fin)
+			if err != nil {
+				return nil, err
+			}
+			ops, lost = done, gone
+		}
+		if n == 0 {
+			return ops, nil
+		}
 		due, err := r.ZRangeByScore(ctx, sched, math.Inf(-1), unixMs(now), limit)
 		if err != nil {
 			return nil, err
 		}
 		more = len(due) == limit
 		end := unixMs(now.Add(l.o.Lease))
-		var ops []store.Op
 		for _, z := range due {
 			m, ok := parseMember(z.Member)
 			if !ok || m.shard() != shard {
@@ -82,15 +96,19 @@ func (l *listener) claim(ctx context.Context, shard, n int) ([]*delivery, bool, 
 			c := claimed{r: m, read: &store.HGetAllOp{Key: key}}
 			got = append(got, c)
 			ops = append(ops, &store.ZAddOp{Key: sched, XX: true, Members: []store.ZMember{{Member: z.Member, Score: end}}},
+				// A record gone: the increment makes a bare one, which
+				// checkClaim drops at once with its entry.
 				&store.HIncrByOp{Key: key, Field: triggerAttempts, Delta: 1},
-				&store.ExpireOp{Key: key, TTL: l.o.Lease, NX: true}, // a record gone: the increment made one
-				&store.ExpireOp{Key: key, TTL: l.o.Lease, GT: true}, // the record outlives the lease
 				c.read)
 		}
 		return ops, nil
 	})
 	if err != nil {
+		l.finished.giveBack(shard, fin)
 		return nil, false, fmt.Errorf("repos: trigger claim in shard %d: %w", shard, err)
+	}
+	for _, e := range lost {
+		l.leaseLost(ctx, e.d)
 	}
 	var out []*delivery
 	for _, c := range got {
@@ -184,7 +202,9 @@ func (l *listener) run(ctx context.Context, d *delivery) (err error) {
 	defer cancel()
 	switch {
 	case herr == nil:
-		return l.outcome(ctx, d, "complete", l.completeOps)
+		// Completed by the shard's next claim, with the others.
+		l.finished.add(d.shard, l.finishEntry(d))
+		return nil
 	case stopping:
 		// Give the trigger back, due now, without counting the attempt.
 		return l.outcome(ctx, d, "release", l.releaseOps)
@@ -221,11 +241,12 @@ func (l *listener) outcome(ctx context.Context, d *delivery, what string, ops fu
 	return nil
 }
 
-// completeOps delete d's record, its index entry and its schedule entry.
-func (l *listener) completeOps(d *delivery) []store.Op {
-	return []store.Op{&store.DelOp{Key: d.key},
-		&store.SRemOp{Key: l.k.identTriggers(d.r.tenant, d.r.ident), Members: []string{d.r.action}},
-		&store.ZRemOp{Key: l.k.schedule(d.shard), Members: []string{d.r.raw}}}
+// giveBack releases d without running it: its listener stopped before a
+// handler was free.
+func (l *listener) giveBack(ctx context.Context, d *delivery) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	defer cancel()
+	return l.outcome(ctx, d, "release", l.releaseOps)
 }
 
 // releaseOps give d back, due now, uncounting its attempt.

@@ -91,9 +91,10 @@ func reportRounds(b *testing.B, name string, values []float64) {
 	b.Logf("%s: median %.2f, range %.2f-%.2f, rounds %.2f", name, sorted[len(sorted)/2], sorted[0], sorted[len(sorted)-1], values)
 }
 
-// drainRepos sets a backlog of due triggers under a fresh prefix of the
-// backend at url, times n listeners delivering them all, and returns the
-// deliveries per second.
+// drainRepos starts n listeners under a fresh prefix of the backend at
+// url, sets a backlog of triggers that fall due together once the
+// listeners have divided the shards, times from that moment until all
+// are delivered, and returns the deliveries per second.
 func drainRepos(b *testing.B, url string, n int) float64 {
 	ctx := context.Background()
 	inner, err := store.Open(ctx, url)
@@ -106,12 +107,10 @@ func drainRepos(b *testing.B, url string, n int) float64 {
 		_, _ = be.Purge(ctx)
 		_ = be.Close()
 	}()
-	setBacklog(b, be)
 	var delivered atomic.Int64
 	done := make(chan struct{})
 	lctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	start := time.Now()
 	for range n {
 		wg.Go(func() {
 			_ = repos.ListenTriggers(lctx, be, nil, func(context.Context, repos.Fired) error {
@@ -122,6 +121,7 @@ func drainRepos(b *testing.B, url string, n int) float64 {
 			}, nil)
 		})
 	}
+	start := setBacklog(b, be, 4*time.Second)
 	<-done
 	elapsed := time.Since(start)
 	cancel()
@@ -129,21 +129,24 @@ func drainRepos(b *testing.B, url string, n int) float64 {
 	return drainBacklog / elapsed.Seconds()
 }
 
-// setBacklog sets drainBacklog triggers of 50 tenants that fall due at
-// once, from 16 goroutines, and waits until they are due.
-func setBacklog(b *testing.B, be store.Backend) {
+// setBacklog sets drainBacklog triggers of 50 tenants from 16 goroutines,
+// all due at the end of a pause of at least after (more when the Sets
+// take longer), and returns when they are due.
+func setBacklog(b *testing.B, be store.Backend, after time.Duration) time.Time {
+	due := time.Now().Add(after)
 	var wg sync.WaitGroup
 	for w := range 16 {
 		wg.Go(func() {
 			for i := w; i < drainBacklog; i += 16 {
 				tr, err := repos.NewTriggers(be, "tenant-"+strconv.Itoa(i%50), nil)
 				require.NoError(b, err)
-				require.NoError(b, tr.Set(context.Background(), "remind", strconv.Itoa(i), "", repos.WithTTL(50*time.Millisecond)))
+				require.NoError(b, tr.Set(context.Background(), "remind", strconv.Itoa(i), "", repos.WithTTL(time.Until(due))))
 			}
 		})
 	}
 	wg.Wait()
-	time.Sleep(100 * time.Millisecond)
+	require.True(b, time.Now().Before(due), "the Sets took longer than the pause")
+	return due
 }
 
 // drainRaw is the raw baseline: drainBacklog members due now in one

@@ -91,18 +91,20 @@ func (o *ListenOptions) withDefaults() (ListenOptions, error) {
 
 // listener is one running Listen.
 type listener struct {
-	b      store.Backend
-	k      keyspace
-	tenant string // "" for every tenant
-	id     string
-	h      Handler
-	o      ListenOptions
-	tel    telemetry
-	m      *triggerMetrics // nil: no metrics
-	slots  chan struct{}   // one per running handler
-	wg     sync.WaitGroup  // the running handlers
-	shards shardPlan
-	reg    registry // unused by a tenant's listener
+	b        store.Backend
+	k        keyspace
+	tenant   string // "" for every tenant
+	id       string
+	h        Handler
+	o        ListenOptions
+	tel      telemetry
+	m        *triggerMetrics // nil: no metrics
+	slots    chan struct{}   // one per claimed delivery not yet finished: 2 x Concurrency
+	running  chan struct{}   // one per running handler
+	wg       sync.WaitGroup  // the running handlers
+	shards   shardPlan
+	finished finishedEntries
+	reg      registry // unused by a tenant's listener
 }
 
 // Listen delivers the due triggers of the repository's tenant to h until
@@ -172,12 +174,13 @@ func listen(ctx context.Context, b store.Backend, s settings, tenant string, h H
 	var id [12]byte
 	_, _ = rand.Read(id[:])
 	l := &listener{b: b, k: s.keys, tenant: tenant, id: hex.EncodeToString(id[:]), h: h, o: o, tel: s.tel, m: m,
-		slots: make(chan struct{}, o.Concurrency)}
+		slots: make(chan struct{}, 2*o.Concurrency), running: make(chan struct{}, o.Concurrency)}
 	l.reg.lease = min(o.Lease, maxRegistration)
 	if tenant != "" {
 		l.shards.own(allShards(), time.Now())
 	}
 	defer l.leave()
+	defer l.settleFinished(ctx, func(int) bool { return false })
 	defer l.wg.Wait()
 	timer := time.NewTimer(0)
 	defer timer.Stop()
@@ -234,6 +237,7 @@ func (l *listener) tick(ctx context.Context) bool {
 		}
 		worked = l.poll(ctx, shard) || worked
 	}
+	l.settleFinished(ctx, l.shards.holds)
 	return worked
 }
 
@@ -269,7 +273,8 @@ func (l *listener) checkWake(ctx context.Context) (bool, error) {
 // anything.
 func (l *listener) poll(ctx context.Context, shard int) bool {
 	now := time.Now()
-	if !l.shards.busy(shard) {
+	flush := l.finished.has(shard)
+	if !l.shards.busy(shard) && !flush {
 		first, ok, err := head(ctx, l.b, l.k, shard)
 		if err != nil {
 			l.report(fmt.Errorf("repos: trigger listener: shard %d: %w", shard, err))
@@ -285,8 +290,10 @@ func (l *listener) poll(ctx context.Context, shard int) bool {
 			return false
 		}
 	}
-	n := l.acquire(ctx)
-	if n == 0 {
+	var n int
+	if flush {
+		n = l.tryAcquire(0) // the removal may not wait for a handler
+	} else if n = l.acquire(ctx); n == 0 {
 		return false
 	}
 	ds, more, err := l.claim(ctx, shard, n)
@@ -302,21 +309,44 @@ func (l *listener) poll(ctx context.Context, shard int) bool {
 	for _, d := range ds {
 		l.wg.Go(func() {
 			defer func() { <-l.slots }()
+			select {
+			case l.running <- struct{}{}:
+			case <-ctx.Done():
+				l.report(l.giveBack(ctx, d))
+				return
+			}
+			defer func() { <-l.running }()
 			l.report(l.run(ctx, d))
 		})
 	}
 	return true
 }
 
-// acquire waits for a free handler slot, takes it and up to Batch-1 more
-// that are free, and returns how many it took (0 when ctx ended).
+// acquire waits until Concurrency slots are free (the deliveries claimed
+// before all run), takes them and up to Batch in all of the free ones,
+// and returns how many it took (0 when ctx ended). So a listener keeps up
+// to Concurrency claimed deliveries waiting for a handler, and claims
+// them in batches rather than one at a time as handlers finish; a
+// waiting delivery's handler gets what is left of its lease.
 func (l *listener) acquire(ctx context.Context) int {
-	select {
-	case l.slots <- struct{}{}:
-	case <-ctx.Done():
-		return 0
+	want := min(l.o.Concurrency, l.o.Batch)
+	for n := 0; n < want; n++ {
+		select {
+		case l.slots <- struct{}{}:
+		case <-ctx.Done():
+			for range n {
+				<-l.slots
+			}
+			return 0
+		}
 	}
-	n := 1
+	return l.tryAcquire(want)
+}
+
+// tryAcquire takes, beyond the n slots already taken, the free handler
+// slots up to Batch in all, without waiting, and returns how many it
+// holds.
+func (l *listener) tryAcquire(n int) int {
 	for n < l.o.Batch {
 		select {
 		case l.slots <- struct{}{}:

@@ -302,10 +302,10 @@ func TestListenIdleCost(t *testing.T) {
 	}
 	b := newCounting(raw)
 	stop := startListeners(t, b, 4, func(context.Context, repos.Fired) error { return nil }, nil)
-	time.Sleep(500 * time.Millisecond)
+	time.Sleep(2 * time.Second) // the listeners have divided the shards
 	b.reset()
 	start := time.Now()
-	time.Sleep(2 * time.Second)
+	time.Sleep(3 * time.Second)
 	b.mu.Lock()
 	calls := b.calls
 	b.mu.Unlock()

@@ -20,6 +20,10 @@ const maxRegistration = 15 * time.Second
 // maxListeners bounds the registrations a renewal reads.
 const maxListeners = 1024
 
+// maxRenewal bounds the time between two renewals of a registration, so
+// that listeners learn of a new one within it.
+const maxRenewal = time.Second
+
 // registryTTL is the TTL of the registry key, extended at each renewal,
 // so that the registry of an application that stopped listening goes.
 const registryTTL = time.Hour
@@ -33,8 +37,8 @@ type registry struct {
 // heartbeat renews the listener's registration, drops the registrations
 // that ended, and takes the shards that fall to the listener among the
 // registered ones, as one Update of the registry. The next renewal is
-// due after a third of the registration, or as soon as another
-// listener's registration ends.
+// due after a third of the registration (at most maxRenewal), or as soon
+// as another listener's registration ends.
 func (l *listener) heartbeat(ctx context.Context, now time.Time) error {
 	key := l.k.listeners()
 	var others []store.ZMember
@@ -65,7 +69,7 @@ func (l *listener) heartbeat(ctx context.Context, now time.Time) error {
 		return err
 	}
 	ids := []string{l.id}
-	l.reg.next = now.Add(l.reg.lease / 3)
+	l.reg.next = now.Add(min(l.reg.lease/3, maxRenewal))
 	for _, z := range others {
 		ids = append(ids, z.Member)
 		if end := scoreTime(z.Score).Add(time.Millisecond); end.Before(l.reg.next) {
@@ -130,6 +134,12 @@ func (p *shardPlan) own(shards []int, now time.Time) {
 		}
 	}
 	p.mine = shards
+}
+
+// holds reports whether shard is the listener's.
+func (p *shardPlan) holds(shard int) bool {
+	_, ok := p.next[shard]
+	return ok
 }
 
 // owned returns the listener's shards.
