@@ -50,12 +50,12 @@ func TestOneElementChangeWritesFewPages(t *testing.T) {
 		"zadd-new":  func() { _, err = b.ZAdd(ctx, "z", store.ZMember{Member: "new", Score: 2500.5}) },
 		"zadd-move": func() { _, err = b.ZAdd(ctx, "z", store.ZMember{Member: members[10], Score: 4000.5}) },
 		"zrem":      func() { _, err = b.ZRem(ctx, "z", members[20]) },
-		"hset":  func() { _, err = b.HSet(ctx, "h", map[string]string{"new": "v"}) },
-		"hdel":  func() { _, err = b.HDel(ctx, "h", "new") },
-		"sadd":  func() { _, err = b.SAdd(ctx, "s", "new") },
-		"rpush": func() { _, err = b.RPush(ctx, "l", "new") },
-		"lpush": func() { _, err = b.LPush(ctx, "l", "new") },
-		"lpop":  func() { _, err = b.LPop(ctx, "l", 1) },
+		"hset":      func() { _, err = b.HSet(ctx, "h", map[string]string{"new": "v"}) },
+		"hdel":      func() { _, err = b.HDel(ctx, "h", "new") },
+		"sadd":      func() { _, err = b.SAdd(ctx, "s", "new") },
+		"rpush":     func() { _, err = b.RPush(ctx, "l", "new") },
+		"lpush":     func() { _, err = b.LPush(ctx, "l", "new") },
+		"lpop":      func() { _, err = b.LPop(ctx, "l", 1) },
 	} {
 		pages := pagesWritten(t, b, write)
 		require.NoError(t, err, name)
