@@ -17,17 +17,19 @@ const DefaultClientCacheTTL = time.Second
 // client-side cache: the backend's own GET, HGET, HMGET and HGETALL go
 // through valkey-go's DoCache, every other command to the client as usual.
 type cachedReads struct {
-	c   valkey.Client
-	ttl time.Duration
+	c     valkey.Client
+	ttl   time.Duration
+	dirty *dirtyKeys // keys the backend wrote lately: read on the server
 	// onRead, when set (by tests), sees whether each cached read was
 	// served from the local cache.
 	onRead func(hit bool)
 }
 
-// Do serves cmd from the cache when it is one of the cached reads.
+// Do serves cmd from the cache when it is one of the cached reads, of a
+// key the backend did not write within the cache's TTL.
 func (r *cachedReads) Do(ctx context.Context, cmd rediscore.Cmd) rediscore.Result {
 	c, ok := r.cacheable(cmd)
-	if !ok {
+	if !ok || r.dirty.has(cmd.Keys[0]) {
 		return do(ctx, r.c, cmd)
 	}
 	res := r.c.DoCache(ctx, c, r.ttl)

@@ -3,6 +3,7 @@ package valkey_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -53,4 +54,20 @@ func TestConformanceServer(t *testing.T) {
 func TestConformanceCluster(t *testing.T) {
 	client := clusterClient(t)
 	conformance.Run(t, realHarness(t, client))
+}
+
+// TestConformanceServerClientCache runs the contract on a backend that
+// reads through the client-side cache. The contract's reads follow its
+// own writes on the same backend, which the cache serves as a rule but
+// not always (see TestClientCacheOwnWriteThenRead); a failure here that
+// names a previous value is that case.
+func TestConformanceServerClientCache(t *testing.T) {
+	client := openClient(t, withParams(serverURL(t), "client_cache=8MiB"))
+	conformance.Run(t, conformance.Harness{New: func(t *testing.T) conformance.Instance {
+		b, p := prefixedAt(t, vkbackend.New(client, &vkbackend.Options{ClientCacheTTL: time.Minute}))
+		return conformance.Instance{Backend: b, MakeForeignKey: func(key string) {
+			cmd := client.B().Zadd().Key(p+key).ScoreMember().ScoreMember(1, "m").Build()
+			require.NoError(t, client.Do(context.Background(), cmd).Error())
+		}}
+	}})
 }

@@ -61,12 +61,14 @@ func newBackend(client valkey.Client, opts *Options, conns *connSet) *Backend {
 		opts = &Options{}
 	}
 	cfg := rediscore.Config{Name: "valkey", ScanCount: opts.ScanCount, CloseClient: opts.CloseClient}
+	a := &adapter{c: client, conns: conns}
 	var reads *cachedReads
 	if opts.ClientCacheTTL > 0 {
-		reads = &cachedReads{c: client, ttl: opts.ClientCacheTTL}
+		a.dirty = newDirtyKeys(opts.ClientCacheTTL)
+		reads = &cachedReads{c: client, ttl: opts.ClientCacheTTL, dirty: a.dirty}
 		cfg.Reads = reads
 	}
-	core := rediscore.New(&adapter{c: client, conns: conns}, cfg)
+	core := rediscore.New(a, cfg)
 	return &Backend{Backend: core, client: client, reads: reads}
 }
 
