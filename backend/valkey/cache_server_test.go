@@ -353,3 +353,70 @@ func TestClientCacheOwnWriteThenRead(t *testing.T) {
 	}
 	require.EqualValues(t, 2, n.hit.Load(), "after the TTL, the cache serves the key again")
 }
+
+// TestClientCacheMemoryBound: client_cache bounds the memory the cache
+// holds. 64 values of 64 KiB (4 MiB) are read twice through a cache of
+// 256 KiB: the second pass finds at most 256/64 of them locally, and the
+// live heap grows by less than 512 KiB (without a cache: by nothing);
+// through a cache of 64 MiB (the control, which shows the measure can
+// fail) every second read is local and the heap grows by most of the
+// 4 MiB held.
+func TestClientCacheMemoryBound(t *testing.T) {
+	srv := testenv.StartRedis(t)
+	u := "valkey://" + srv.Addr() + "/0"
+	writer := openURL(t, u)
+	ctx := context.Background()
+	const values, size = 64, 64 << 10
+	keys := make([]string, values)
+	for i := range keys {
+		keys[i] = "big:" + strconv.Itoa(i)
+		require.NoError(t, writer.Set(ctx, keys[i], strings.Repeat(strconv.Itoa(i%10), size), 0))
+	}
+	for _, c := range []struct {
+		cache          string
+		maxHits        int64
+		minGrow, maxGr uint64
+	}{
+		{"0", 0, 0, 512 << 10},
+		{"256KiB", 256 << 10 / size, 0, 512 << 10},
+		{"64MiB", values, values * size / 2, 64 << 20},
+	} {
+		cached := openURL(t, withParams(u, "client_cache="+c.cache))
+		n := countReads(cached)
+		for _, k := range keys { // valkey-go makes connections and buffers on first use
+			_, err := cached.Exists(ctx, k)
+			require.NoError(t, err)
+		}
+		before := liveHeap()
+		for range 2 {
+			hits := n.hit.Load()
+			for _, k := range keys {
+				v, err := cached.Get(ctx, k)
+				require.NoError(t, err)
+				require.Len(t, v, size)
+			}
+			if hits = n.hit.Load() - hits; hits > 0 || c.maxHits == values {
+				require.LessOrEqual(t, hits, c.maxHits, "client_cache=%s", c.cache)
+			}
+		}
+		after := liveHeap()
+		grow := after - min(before, after)
+		t.Logf("client_cache=%s: %d of %d second reads local, live heap grew by %d KiB", c.cache, n.hit.Load(), values, grow>>10)
+		if c.maxHits == values {
+			require.EqualValues(t, values, n.hit.Load(), "client_cache=%s", c.cache)
+		}
+		require.GreaterOrEqual(t, grow, c.minGrow, "client_cache=%s", c.cache)
+		require.Less(t, grow, c.maxGr, "client_cache=%s", c.cache)
+		runtime.KeepAlive(cached)
+		require.NoError(t, cached.Close())
+	}
+}
+
+// liveHeap returns the bytes of live heap objects after a full GC.
+func liveHeap() uint64 {
+	var m runtime.MemStats
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
