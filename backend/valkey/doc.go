@@ -157,5 +157,8 @@
 // with protocol=2 the URL is refused with store.ErrInvalidArgument, and a
 // server without them (miniredis) makes Open fail with
 // store.ErrUnsupported, naming the server. The redis backend has no such
-// option.
+// option: client_cache in a redis URL fails at Open with
+// store.ErrUnsupported naming this backend. (go-redis v9.23 has an
+// experimental client-side cache of its own, for its standalone client
+// only; the redis backend does not use it.)
 package valkey
