@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/mimeiapify/store"
 	vkbackend "github.com/mimeiapify/store/backend/valkey"
@@ -420,4 +421,26 @@ func liveHeap() uint64 {
 	runtime.GC()
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc
+}
+
+// TestClientCacheCloseLeavesNoGoroutine: a backend with the cache, used
+// on a server and on a cluster, leaves no goroutine behind after Close.
+func TestClientCacheCloseLeavesNoGoroutine(t *testing.T) {
+	for _, u := range []string{serverURL(t), clusterURL(t)} {
+		before := goleak.IgnoreCurrent()
+		sb, err := store.Open(context.Background(), withParams(u, "client_cache=1MiB"))
+		require.NoError(t, err)
+		ctx := context.Background()
+		key := cacheKeys(t, sb, 1)[0]
+		require.NoError(t, sb.Set(ctx, key, "v", time.Minute))
+		time.Sleep(1100 * time.Millisecond) // past the read-your-writes window
+		for range 3 {
+			_, err = sb.Get(ctx, key)
+			require.NoError(t, err)
+		}
+		_, err = sb.Del(ctx, key)
+		require.NoError(t, err)
+		require.NoError(t, sb.Close())
+		goleak.VerifyNone(t, before, goleak.IgnoreAnyFunction("github.com/valkey-io/valkey-go.(*clusterClient)._refresh.func2"))
+	}
 }
