@@ -118,7 +118,7 @@ func drainRepos(b *testing.B, url string, n int) float64 {
 					close(done)
 				}
 				return nil
-			}, nil)
+			}, drainOptions)
 		})
 	}
 	start := setBacklog(b, be, 4*time.Second)
@@ -189,3 +189,11 @@ func drainRaw(b *testing.B, url string, n int) float64 {
 	wg.Wait()
 	return drainBacklog / time.Since(start).Seconds()
 }
+
+// drainOptions are the listeners' options in the drain benchmarks.
+var drainOptions = func() *repos.ListenOptions {
+	if c, err := strconv.Atoi(os.Getenv("REPOS_BENCH_CONCURRENCY")); err == nil {
+		return &repos.ListenOptions{Concurrency: c}
+	}
+	return nil
+}()

@@ -118,8 +118,8 @@ func completeOps(ctx context.Context, r store.Reader, sched string, entries []fi
 }
 
 // settleFinished completes the finished deliveries of every shard but
-// skip's (one claim of nothing each), with up to settleTimeout: when the
-// listener stops, and for the shards it no longer holds.
+// skip's (one claim of nothing each), with up to settleTimeout: at each
+// round for the shards it did not poll, and when the listener stops.
 func (l *listener) settleFinished(ctx context.Context, skip func(shard int) bool) {
 	if len(l.finished.pending()) == 0 {
 		return

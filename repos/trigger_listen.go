@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -99,7 +100,7 @@ type listener struct {
 	o        ListenOptions
 	tel      telemetry
 	m        *triggerMetrics // nil: no metrics
-	slots    chan struct{}   // one per claimed delivery not yet finished: 2 x Concurrency
+	pace     *pace           // claimed deliveries not yet finished
 	running  chan struct{}   // one per running handler
 	wg       sync.WaitGroup  // the running handlers
 	shards   shardPlan
@@ -174,7 +175,7 @@ func listen(ctx context.Context, b store.Backend, s settings, tenant string, h H
 	var id [12]byte
 	_, _ = rand.Read(id[:])
 	l := &listener{b: b, k: s.keys, tenant: tenant, id: hex.EncodeToString(id[:]), h: h, o: o, tel: s.tel, m: m,
-		slots: make(chan struct{}, 2*o.Concurrency), running: make(chan struct{}, o.Concurrency)}
+		pace: newPace(), running: make(chan struct{}, o.Concurrency)}
 	l.reg.lease = min(o.Lease, maxRegistration)
 	if tenant != "" {
 		l.shards.own(allShards(), time.Now())
@@ -237,7 +238,8 @@ func (l *listener) tick(ctx context.Context) bool {
 		}
 		worked = l.poll(ctx, shard) || worked
 	}
-	l.settleFinished(ctx, l.shards.holds)
+	// Deliveries finished since their shard's poll: complete them now.
+	l.settleFinished(ctx, func(shard int) bool { return slices.Contains(due, shard) })
 	return worked
 }
 
@@ -290,17 +292,14 @@ func (l *listener) poll(ctx context.Context, shard int) bool {
 			return false
 		}
 	}
-	var n int
-	if flush {
-		n = l.tryAcquire(0) // the removal may not wait for a handler
-	} else if n = l.acquire(ctx); n == 0 {
+	// A removal of finished deliveries does not wait for room.
+	n := l.pace.acquire(ctx, l.o, flush)
+	if n == 0 && !flush {
 		return false
 	}
 	ds, more, err := l.claim(ctx, shard, n)
 	l.report(err)
-	for range n - len(ds) {
-		<-l.slots
-	}
+	l.pace.release(n - len(ds))
 	if len(ds) == 0 {
 		l.shards.plan(shard, now.Add(l.o.Interval), false)
 		return false
@@ -308,7 +307,7 @@ func (l *listener) poll(ctx context.Context, shard int) bool {
 	l.shards.plan(shard, now, more)
 	for _, d := range ds {
 		l.wg.Go(func() {
-			defer func() { <-l.slots }()
+			defer l.pace.release(1)
 			select {
 			case l.running <- struct{}{}:
 			case <-ctx.Done():
@@ -316,44 +315,10 @@ func (l *listener) poll(ctx context.Context, shard int) bool {
 				return
 			}
 			defer func() { <-l.running }()
+			start := time.Now()
 			l.report(l.run(ctx, d))
+			l.pace.handled(time.Since(start))
 		})
 	}
 	return true
-}
-
-// acquire waits until Concurrency slots are free (the deliveries claimed
-// before all run), takes them and up to Batch in all of the free ones,
-// and returns how many it took (0 when ctx ended). So a listener keeps up
-// to Concurrency claimed deliveries waiting for a handler, and claims
-// them in batches rather than one at a time as handlers finish; a
-// waiting delivery's handler gets what is left of its lease.
-func (l *listener) acquire(ctx context.Context) int {
-	want := min(l.o.Concurrency, l.o.Batch)
-	for n := 0; n < want; n++ {
-		select {
-		case l.slots <- struct{}{}:
-		case <-ctx.Done():
-			for range n {
-				<-l.slots
-			}
-			return 0
-		}
-	}
-	return l.tryAcquire(want)
-}
-
-// tryAcquire takes, beyond the n slots already taken, the free handler
-// slots up to Batch in all, without waiting, and returns how many it
-// holds.
-func (l *listener) tryAcquire(n int) int {
-	for n < l.o.Batch {
-		select {
-		case l.slots <- struct{}{}:
-			n++
-		default:
-			return n
-		}
-	}
-	return n
 }

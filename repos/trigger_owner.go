@@ -136,12 +136,6 @@ func (p *shardPlan) own(shards []int, now time.Time) {
 	p.mine = shards
 }
 
-// holds reports whether shard is the listener's.
-func (p *shardPlan) holds(shard int) bool {
-	_, ok := p.next[shard]
-	return ok
-}
-
 // owned returns the listener's shards.
 func (p *shardPlan) owned() []int {
 	return p.mine
