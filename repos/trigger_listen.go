@@ -149,8 +149,13 @@ func (tr *Triggers) Listen(ctx context.Context, h Handler, opts *ListenOptions) 
 // instead a registry renewal, or a read of one shard's earliest entry
 // (each shard at least once per wakeHorizon, or when its earliest entry
 // falls due). A delivery costs its share of one claim (an Update per
-// claim of up to Batch triggers of one shard) and one Update to record
-// its outcome.
+// claim of up to Batch triggers of one shard, which also completes the
+// deliveries that succeeded since the shard's last claim); a failed
+// attempt costs one more Update. A listener claims ahead of its handlers
+// as many triggers as they work through, at their average duration, in
+// a quarter of the lease (at least Concurrency, at most Batch): a claimed
+// trigger may wait that long for a handler, and its handler gets what is
+// left of its lease.
 func ListenTriggers(ctx context.Context, b store.Backend, opts *Options, h Handler, lopts *ListenOptions) error {
 	s, err := opts.resolve()
 	if err != nil {
