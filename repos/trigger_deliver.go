@@ -49,34 +49,21 @@ type claimed struct {
 // to the listener, as one Update watching the shard's schedule: it reads
 // the due entries (ZRANGEBYSCORE -inf now LIMIT), then, for each, moves
 // its score to the lease's end, counts the attempt and reads the record,
-// all in one step; the same step completes the deliveries the listener
-// finished in the shard (see finishedEntries). It returns the
+// all in one step. It returns the
 // deliveries to run and whether more may be due. Entries whose record is
 // gone, or that gave up, are settled here.
 func (l *listener) claim(ctx context.Context, shard, n int) ([]*delivery, bool, error) {
 	sched := l.k.schedule(shard)
-	fin := l.finished.take(shard)
 	limit := n
 	if l.tenant != "" {
 		limit = max(n, collectFactor*l.o.Batch) // other tenants' entries are read and skipped
 	}
 	var got []claimed
-	var lost []finishedEntry
 	var now time.Time
 	var more bool
 	err := l.b.Update(ctx, []string{sched}, func(r store.Reader) ([]store.Op, error) {
-		now, got, more, lost = time.Now(), got[:0], false, nil
+		now, got, more = time.Now(), got[:0], false
 		var ops []store.Op
-		if len(fin) > 0 {
-			done, gone, err := completeOps(ctx, r, sched, fin)
-			if err != nil {
-				return nil, err
-			}
-			ops, lost = done, gone
-		}
-		if n == 0 {
-			return ops, nil
-		}
 		due, err := r.ZRangeByScore(ctx, sched, math.Inf(-1), unixMs(now), limit)
 		if err != nil {
 			return nil, err
@@ -104,11 +91,7 @@ func (l *listener) claim(ctx context.Context, shard, n int) ([]*delivery, bool, 
 		return ops, nil
 	})
 	if err != nil {
-		l.finished.giveBack(shard, fin)
 		return nil, false, fmt.Errorf("repos: trigger claim in shard %d: %w", shard, err)
-	}
-	for _, e := range lost {
-		l.leaseLost(ctx, e.d)
 	}
 	var out []*delivery
 	for _, c := range got {
@@ -201,10 +184,14 @@ func (l *listener) run(ctx context.Context, d *delivery) (err error) {
 	ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
 	defer cancel()
 	switch {
-	case herr == nil:
-		// Completed by the shard's next claim, with the others.
+	case herr == nil && time.Until(d.end) > l.o.Lease/2:
+		// Completed soon with the others (see completer).
 		l.finished.add(d.shard, l.finishEntry(d))
 		return nil
+	case herr == nil:
+		// Past half its lease: completed now, before another listener
+		// may take it again.
+		return l.outcome(ctx, d, "complete", l.completeOps)
 	case stopping:
 		// Give the trigger back, due now, without counting the attempt.
 		return l.outcome(ctx, d, "release", l.releaseOps)
@@ -239,6 +226,13 @@ func (l *listener) outcome(ctx context.Context, d *delivery, what string, ops fu
 		return fmt.Errorf("repos: trigger %s %q: %w", what, clip(d.r.raw), err)
 	}
 	return nil
+}
+
+// completeOps delete d's record, its index entry and its schedule entry.
+func (l *listener) completeOps(d *delivery) []store.Op {
+	return []store.Op{&store.DelOp{Key: d.key},
+		&store.SRemOp{Key: l.k.identTriggers(d.r.tenant, d.r.ident), Members: []string{d.r.action}},
+		&store.ZRemOp{Key: l.k.schedule(d.shard), Members: []string{d.r.raw}}}
 }
 
 // giveBack releases d without running it: its listener stopped before a

@@ -1,14 +1,17 @@
 package repos
 
 // This file holds the completions of a listener's deliveries: a handler
-// that succeeded records its trigger here, and the next claim in the
-// trigger's shard deletes the records and entries of all of them, in the
-// claim's own step, so that a delivery costs no round trip of its own.
+// that succeeded records its trigger here, and the listener's completer
+// deletes the records and schedule entries of all those of a shard in one
+// step, at most completeDelay later, so that a delivery costs a share of
+// a round trip rather than one of its own.
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sync"
+	"time"
 
 	"github.com/mimeiapify/store"
 )
@@ -22,13 +25,14 @@ type finishedEntry struct {
 	score float64
 }
 
-// finishedEntries are, per shard, the deliveries the listener completed
-// and has not yet settled. Until then a trigger waits for its lease's end
+// finishedEntries are, per shard, the deliveries whose handler succeeded
+// and that the listener has not yet completed. Until then a trigger waits for its lease's end
 // (if the listener dies first, it is delivered again then: at least
 // once).
 type finishedEntries struct {
 	mu     sync.Mutex
 	shards map[int][]finishedEntry
+	added  chan struct{} // signalled by add
 }
 
 // add records the entry of a trigger completed in shard.
@@ -39,13 +43,10 @@ func (f *finishedEntries) add(shard int, e finishedEntry) {
 		f.shards = map[int][]finishedEntry{}
 	}
 	f.shards[shard] = append(f.shards[shard], e)
-}
-
-// has reports whether shard has entries to remove.
-func (f *finishedEntries) has(shard int) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.shards[shard]) > 0
+	select {
+	case f.added <- struct{}{}:
+	default:
+	}
 }
 
 // take returns shard's entries and forgets them.
@@ -117,21 +118,72 @@ func completeOps(ctx context.Context, r store.Reader, sched string, entries []fi
 	return append(ops, &store.ZRemOp{Key: sched, Members: members}), lost, nil
 }
 
-// settleFinished completes the finished deliveries of every shard but
-// skip's (one claim of nothing each), with up to settleTimeout: at each
-// round for the shards it did not poll, and when the listener stops.
-func (l *listener) settleFinished(ctx context.Context, skip func(shard int) bool) {
-	if len(l.finished.pending()) == 0 {
-		return
+// completeDelay bounds how long a delivery whose handler succeeded waits
+// to be completed with others: an eighth of the lease, at most 20 ms.
+func completeDelay(lease time.Duration) time.Duration {
+	return min(lease/8, 20*time.Millisecond)
+}
+
+// completer completes the finished deliveries until ctx is done: at most
+// completeDelay after the first of a batch finished, one Update per shard.
+func (l *listener) completer(ctx context.Context) {
+	wait := time.NewTimer(0)
+	defer wait.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-l.finished.added:
+		}
+		wait.Reset(completeDelay(l.o.Lease))
+		select {
+		case <-ctx.Done():
+			return
+		case <-wait.C:
+		}
+		l.completeAll(ctx)
 	}
+}
+
+// completeAll completes the finished deliveries of every shard, one
+// Update per shard.
+func (l *listener) completeAll(ctx context.Context) {
+	for _, shard := range l.finished.pending() {
+		l.report(l.complete(ctx, shard))
+	}
+}
+
+// complete completes the finished deliveries of shard in one Update
+// watching its schedule (see completeOps), and logs those whose lease was
+// lost.
+func (l *listener) complete(ctx context.Context, shard int) error {
+	fin := l.finished.take(shard)
+	if len(fin) == 0 {
+		return nil
+	}
+	sched := l.k.schedule(shard)
+	var lost []finishedEntry
+	err := l.b.Update(ctx, []string{sched}, func(r store.Reader) ([]store.Op, error) {
+		ops, gone, err := completeOps(ctx, r, sched, fin)
+		lost = gone
+		return ops, err
+	})
+	if err != nil {
+		l.finished.giveBack(shard, fin)
+		return fmt.Errorf("repos: trigger complete in shard %d: %w", shard, err)
+	}
+	for _, e := range lost {
+		l.leaseLost(ctx, e.d)
+	}
+	return nil
+}
+
+// settleFinished completes what is left when the listener stops, with up
+// to settleTimeout.
+func (l *listener) settleFinished(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
 	defer cancel()
-	for _, shard := range l.finished.pending() {
-		if !skip(shard) {
-			_, _, err := l.claim(ctx, shard, 0)
-			l.report(err)
-		}
-	}
+	l.completeAll(ctx)
 }
 
 // finishEntry returns the finished entry of d.

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"slices"
 	"sync"
 	"time"
 
@@ -185,8 +184,15 @@ func listen(ctx context.Context, b store.Backend, s settings, tenant string, h H
 	if tenant != "" {
 		l.shards.own(allShards(), time.Now())
 	}
+	l.finished.added = make(chan struct{}, 1)
+	completed := make(chan struct{})
+	go func() {
+		defer close(completed)
+		l.completer(ctx)
+	}()
 	defer l.leave()
-	defer l.settleFinished(ctx, func(int) bool { return false })
+	defer l.settleFinished(ctx)
+	defer func() { <-completed }()
 	defer l.wg.Wait()
 	timer := time.NewTimer(0)
 	defer timer.Stop()
@@ -243,8 +249,6 @@ func (l *listener) tick(ctx context.Context) bool {
 		}
 		worked = l.poll(ctx, shard) || worked
 	}
-	// Deliveries finished since their shard's poll: complete them now.
-	l.settleFinished(ctx, func(shard int) bool { return slices.Contains(due, shard) })
 	return worked
 }
 
@@ -280,8 +284,7 @@ func (l *listener) checkWake(ctx context.Context) (bool, error) {
 // anything.
 func (l *listener) poll(ctx context.Context, shard int) bool {
 	now := time.Now()
-	flush := l.finished.has(shard)
-	if !l.shards.busy(shard) && !flush {
+	if !l.shards.busy(shard) {
 		first, ok, err := head(ctx, l.b, l.k, shard)
 		if err != nil {
 			l.report(fmt.Errorf("repos: trigger listener: shard %d: %w", shard, err))
@@ -297,9 +300,8 @@ func (l *listener) poll(ctx context.Context, shard int) bool {
 			return false
 		}
 	}
-	// A removal of finished deliveries does not wait for room.
-	n := l.pace.acquire(ctx, l.o, flush)
-	if n == 0 && !flush {
+	n := l.pace.acquire(ctx, l.o)
+	if n == 0 {
 		return false
 	}
 	ds, more, err := l.claim(ctx, shard, n)
@@ -320,9 +322,11 @@ func (l *listener) poll(ctx context.Context, shard int) bool {
 				return
 			}
 			defer func() { <-l.running }()
-			start := time.Now()
+			if !time.Now().Before(d.end) {
+				return // its lease ended while it waited: it is due again
+			}
 			l.report(l.run(ctx, d))
-			l.pace.handled(time.Since(start))
+			l.pace.took(l.o, time.Since(d.end.Add(-l.o.Lease)))
 		})
 	}
 	return true

@@ -12,11 +12,12 @@ import (
 )
 
 // pace counts a listener's claimed deliveries that have not finished, and
-// learns how long its handlers take.
+// sizes the queue of claimed deliveries waiting for a handler from how
+// long deliveries take from their claim to their handler's end.
 type pace struct {
 	mu       sync.Mutex
 	inflight int
-	avg      time.Duration // moving average of the handlers' durations; 0 before the first
+	queue    int           // claimed deliveries allowed beyond Concurrency; 0 before the first claim
 	freed    chan struct{} // signalled when a delivery finishes
 }
 
@@ -26,31 +27,23 @@ func newPace() *pace {
 }
 
 // limit returns how many deliveries may be claimed and not finished: the
-// Concurrency running plus a queue that its handlers work through within
-// a quarter of the lease at their average duration (Concurrency until one
-// finished), at most Batch.
+// Concurrency running plus the queue.
 func (p *pace) limit(o ListenOptions) int {
-	p.mu.Lock()
-	avg := p.avg
-	p.mu.Unlock()
-	queue := o.Concurrency
-	if avg > 0 {
-		queue = int(min(int64(o.Batch), int64(o.Concurrency)*int64(o.Lease/4)/int64(max(avg, time.Microsecond))))
+	if p.queue == 0 {
+		p.queue = o.Concurrency
 	}
-	return o.Concurrency + max(queue, 1)
+	return o.Concurrency + p.queue
 }
 
-// acquire waits until at least half of the queue's room (see limit) is
-// free, or all of it, then takes the free room up to Batch and returns
-// how much it took (0 when ctx ended). flush: take what is free now, even
-// nothing, without waiting.
-func (p *pace) acquire(ctx context.Context, o ListenOptions, flush bool) int {
+// acquire waits until at least half of the queue's room is free, then
+// takes the free room up to Batch and returns how much it took (0 when
+// ctx ended).
+func (p *pace) acquire(ctx context.Context, o ListenOptions) int {
 	for {
-		limit := p.limit(o)
 		p.mu.Lock()
+		limit := p.limit(o)
 		free := min(limit-p.inflight, o.Batch)
-		if flush || free >= max((limit-o.Concurrency)/2, 1) {
-			free = max(free, 0)
+		if free >= max((limit-o.Concurrency)/2, 1) {
 			p.inflight += free
 			p.mu.Unlock()
 			return free
@@ -75,13 +68,17 @@ func (p *pace) release(n int) {
 	}
 }
 
-// handled records the duration of a handler.
-func (p *pace) handled(d time.Duration) {
+// took records how long a delivery took from its claim to its handler's
+// end: past a quarter of the lease the queue halves (down to
+// Concurrency), under an eighth it grows by Concurrency (up to Batch).
+func (p *pace) took(o ListenOptions, d time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.avg == 0 {
-		p.avg = d
-		return
+	p.limit(o)
+	switch {
+	case d > o.Lease/4:
+		p.queue = max(p.queue/2, o.Concurrency)
+	case d < o.Lease/8:
+		p.queue = min(p.queue+o.Concurrency, max(o.Batch, o.Concurrency))
 	}
-	p.avg += (d - p.avg) / 8
 }
