@@ -108,10 +108,12 @@
 // the shard is next due, and claims a shard's due triggers in one Update
 // watching its schedule: it reads only what is due (ZRANGEBYSCORE -inf now
 // LIMIT n), moves each entry's score to the end of its lease, counts the
-// attempt and reads the record. A handler that succeeded is completed by
-// the shard's next claim (record, index entry and schedule entry deleted
-// in that claim's step, if the entry still holds its lease's end: a
-// trigger set again or deleted meanwhile is left alone). A failed attempt
+// attempt and reads the record. The deliveries whose handler succeeded are
+// completed together, per shard, within 20 ms (record, index entry and
+// schedule entry deleted in one Update watching the schedule, if the
+// entry still holds its lease's end: a trigger set again or deleted
+// meanwhile is left alone). A listener claims ahead of its handlers as
+// many triggers as they get through well within a lease. A failed attempt
 // (an error or a panic) moves the entry to the end of a backoff; a
 // listener that dies leaves entries that fall due again when their lease
 // ends; up to MaxAttempts, then the trigger goes to its shard's dead

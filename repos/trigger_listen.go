@@ -148,13 +148,14 @@ func (tr *Triggers) Listen(ctx context.Context, h Handler, opts *ListenOptions) 
 // instead a registry renewal, or a read of one shard's earliest entry
 // (each shard at least once per wakeHorizon, or when its earliest entry
 // falls due). A delivery costs its share of one claim (an Update per
-// claim of up to Batch triggers of one shard, which also completes the
-// deliveries that succeeded since the shard's last claim); a failed
-// attempt costs one more Update. A listener claims ahead of its handlers
-// as many triggers as they work through, at their average duration, in
-// a quarter of the lease (at least Concurrency, at most Batch): a claimed
-// trigger may wait that long for a handler, and its handler gets what is
-// left of its lease.
+// claim of up to Batch triggers of one shard) and of one completion (an
+// Update per shard for the deliveries that succeeded within 20 ms of each
+// other); a failed attempt costs one more Update. A listener claims ahead
+// of its handlers: Concurrency more triggers than it runs, more while
+// deliveries take under an eighth of the lease from claim to end, fewer
+// when they take over a quarter (at most Batch); a claimed trigger's
+// handler gets what is left of its lease, and one whose lease ended while
+// it waited is not run.
 func ListenTriggers(ctx context.Context, b store.Backend, opts *Options, h Handler, lopts *ListenOptions) error {
 	s, err := opts.resolve()
 	if err != nil {
