@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mimeiapify/store"
+	"github.com/mimeiapify/store/repos"
+)
+
+// env is one open backend: the repositories' backend, the raw twins on
+// its client, and the key prefix of this run.
+type env struct {
+	name  string // memory, bolt, redis or valkey
+	b     store.Backend
+	twins twins
+	l     layout
+	ttl   time.Duration
+}
+
+// opts returns the repositories' options: the run's prefix and TTL (no
+// TTL when ttl is false).
+func (e *env) opts(ttl bool) *repos.Options {
+	o := &repos.Options{Prefix: e.l.p, Retention: retention}
+	if ttl {
+		o.TTL = e.ttl
+	}
+	return o
+}
+
+// call is one repository call and its raw twin. prepare makes, for up to
+// par goroutines, the repositories and any data the call reads (written
+// for both sides), and returns both operations.
+type call struct {
+	name    string
+	prepare func(ctx context.Context, e *env, par int) (repo, raw opFunc, err error)
+}
+
+// calls lists every call benchcmp measures, in the table's order.
+var calls = []call{
+	{"GetUserAs", prepGetUser},
+	{"User.Upsert", prepUpsertUser},
+	{"StateHandler.Upsert", prepUpsertState},
+	{"SharedState.SetField", prepSetShared},
+	{"Generic.Incr", prepIncr(false)},
+	{"Generic.Incr/ttl", prepIncr(true)},
+	{"Batch.Enqueue", prepEnqueue},
+	{"Table.SetRow", prepSetRow},
+	{"Triggers.Set", prepSetTrigger},
+	{"Batch.Claim+Ack", prepClaimAck},
+}
+
+// perGoroutine makes one repository per goroutine with mk.
+func perGoroutine[T any](par int, mk func(g int) (T, error)) ([]T, error) {
+	out := make([]T, par)
+	for g := range out {
+		v, err := mk(g)
+		if err != nil {
+			return nil, err
+		}
+		out[g] = v
+	}
+	return out, nil
+}
+
+// users returns one User per goroutine (user userID(g) of tenantRepo).
+func users(e *env, par int) ([]*repos.User, error) {
+	return perGoroutine(par, func(g int) (*repos.User, error) {
+		return repos.NewUser(e.b, tenantRepo, userID(g), e.opts(true))
+	})
+}
+
+// prepGetUser: GetUserAs[record] against getUser. Each goroutine reads
+// its own user, written once beforehand on both sides.
+func prepGetUser(ctx context.Context, e *env, par int) (opFunc, opFunc, error) {
+	us, err := users(e, par)
+	if err != nil {
+		return nil, nil, err
+	}
+	for g, u := range us {
+		if err := u.Upsert(ctx, recordOf(g, 0)); err != nil {
+			return nil, nil, err
+		}
+		if err := e.twins.upsertUser(ctx, g, recordOf(g, 0)); err != nil {
+			return nil, nil, err
+		}
+	}
+	repo := func(ctx context.Context, g, _ int) error {
+		_, err := repos.GetUserAs[record](ctx, us[g])
+		return err
+	}
+	raw := func(ctx context.Context, g, _ int) error {
+		_, err := e.twins.getUser(ctx, g)
+		return err
+	}
+	return repo, raw, nil
+}
+
+// prepUpsertUser: User.Upsert (repository TTL) against upsertUser.
+func prepUpsertUser(ctx context.Context, e *env, par int) (opFunc, opFunc, error) {
+	us, err := users(e, par)
+	if err != nil {
+		return nil, nil, err
+	}
+	repo := func(ctx context.Context, g, i int) error { return us[g].Upsert(ctx, recordOf(g, i)) }
+	raw := func(ctx context.Context, g, i int) error { return e.twins.upsertUser(ctx, g, recordOf(g, i)) }
+	return repo, raw, nil
+}
+
+// prepUpsertState: StateHandler.Upsert (which returns the merged state)
+// against upsertState.
+func prepUpsertState(ctx context.Context, e *env, par int) (opFunc, opFunc, error) {
+	hs, err := perGoroutine(par, func(g int) (*repos.StateHandler, error) {
+		return repos.NewStateHandler(e.b, tenantRepo, userID(g), e.opts(true))
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	repo := func(ctx context.Context, g, i int) error {
+		_, err := hs[g].Upsert(ctx, handlerName, recordOf(g, i))
+		return err
+	}
+	raw := func(ctx context.Context, g, i int) error {
+		_, err := e.twins.upsertState(ctx, g, recordOf(g, i))
+		return err
+	}
+	return repo, raw, nil
+}
+
+// prepSetShared: SharedState.SetField of an integer against
+// setSharedField.
+func prepSetShared(ctx context.Context, e *env, par int) (opFunc, opFunc, error) {
+	ss, err := perGoroutine(par, func(g int) (*repos.SharedState, error) {
+		return repos.NewSharedState(e.b, tenantRepo, userID(g), e.opts(true))
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	repo := func(ctx context.Context, g, i int) error { return ss[g].SetField(ctx, sharedName, sharedField, i) }
+	raw := func(ctx context.Context, g, i int) error { return e.twins.setSharedField(ctx, g, i) }
+	return repo, raw, nil
+}
+
+// prepIncr: Generic.Incr by 1 of goroutine g's counter, without a TTL
+// (twin: INCR) or with the repository's TTL (twin: INCR and PEXPIRE NX in
+// one MULTI).
+func prepIncr(ttl bool) func(context.Context, *env, int) (opFunc, opFunc, error) {
+	return func(ctx context.Context, e *env, par int) (opFunc, opFunc, error) {
+		kv, err := repos.NewGeneric(e.b, tenantRepo, e.opts(ttl))
+		if err != nil {
+			return nil, nil, err
+		}
+		repo := func(ctx context.Context, g, _ int) error {
+			_, err := kv.Incr(ctx, counterName(g), 1)
+			return err
+		}
+		raw := func(ctx context.Context, g, _ int) error {
+			if ttl {
+				return e.twins.incrTTL(ctx, g)
+			}
+			return e.twins.incr(ctx, g)
+		}
+		return repo, raw, nil
+	}
+}
+
+// prepEnqueue: Batch.Enqueue of one payload (repository TTL) onto one
+// queue shared by every goroutine, against enqueue.
+func prepEnqueue(ctx context.Context, e *env, par int) (opFunc, opFunc, error) {
+	bt, err := repos.NewBatch(e.b, tenantRepo, e.opts(true))
+	if err != nil {
+		return nil, nil, err
+	}
+	q := repos.Queue{Service: service, Batch: batchName, Action: action}
+	repo := func(ctx context.Context, _, _ int) error { return bt.Enqueue(ctx, q, payload) }
+	raw := func(ctx context.Context, _, _ int) error { return e.twins.enqueue(ctx) }
+	return repo, raw, nil
+}
+
+// prepSetRow: Table.SetRow of goroutine g's primary key against setRow.
+func prepSetRow(ctx context.Context, e *env, par int) (opFunc, opFunc, error) {
+	tb, err := repos.NewTable(e.b, tenantRepo, e.opts(true))
+	if err != nil {
+		return nil, nil, err
+	}
+	repo := func(ctx context.Context, g, i int) error { return tb.SetRow(ctx, tableName, rowKey(g), recordOf(g, i)) }
+	raw := func(ctx context.Context, g, i int) error { return e.twins.setRow(ctx, g, recordOf(g, i)) }
+	return repo, raw, nil
+}
+
+// prepSetTrigger: Triggers.Set of a new trigger (a new identifier at
+// every operation, due in the run's TTL) against setTrigger.
+func prepSetTrigger(ctx context.Context, e *env, par int) (opFunc, opFunc, error) {
+	tr, err := repos.NewTriggers(e.b, tenantRepo, e.opts(true))
+	if err != nil {
+		return nil, nil, err
+	}
+	repo := func(ctx context.Context, g, i int) error { return tr.Set(ctx, triggerAct, triggerIdent(g, i), payload) }
+	raw := func(ctx context.Context, g, i int) error { return e.twins.setTrigger(ctx, g, i) }
+	return repo, raw, nil
+}
+
+// prepClaimAck: Batch.Claim of one item (1-minute lease) then Batch.Ack,
+// every goroutine on one queue, against claimAck. When the queue is
+// empty, both sides push refillSize items with one RPUSH and claim again
+// (amortized: one push per 1024 operations).
+func prepClaimAck(ctx context.Context, e *env, par int) (opFunc, opFunc, error) {
+	bt, err := repos.NewBatch(e.b, tenantRepo, e.opts(true))
+	if err != nil {
+		return nil, nil, err
+	}
+	q := repos.Queue{Service: service, Batch: claimBatch, Action: action}
+	qkey := e.l.queue(tenantRepo, service, claimBatch, action)
+	repo := func(ctx context.Context, _, _ int) error {
+		for range 3 {
+			c, err := bt.Claim(ctx, q, 1, time.Minute)
+			if err != nil {
+				return err
+			}
+			if len(c.Items) > 0 {
+				return bt.Ack(ctx, q, c.ID)
+			}
+			if _, err := e.b.RPush(ctx, qkey, refillItems()...); err != nil {
+				return err
+			}
+		}
+		return fmt.Errorf("claim: queue %s still empty after refills", qkey)
+	}
+	raw := func(ctx context.Context, g, i int) error {
+		for range 3 {
+			took, err := e.twins.claimAck(ctx, g, i)
+			if err != nil || took {
+				return err
+			}
+			if err := e.twins.refill(ctx); err != nil {
+				return err
+			}
+		}
+		return fmt.Errorf("claim: raw queue still empty after refills")
+	}
+	return repo, raw, nil
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/mimeiapify/store"
+)
+
+// backendTwins are the raw twins on memory and bolt, which have no client
+// of their own: the direct store.Backend calls the job needs, as few as
+// possible (one Apply where the repository's call writes several keys).
+type backendTwins struct {
+	b   store.Backend
+	l   layout
+	ttl time.Duration
+}
+
+// getUser: HGetAll of the record, then decodeRecord.
+func (t backendTwins) getUser(ctx context.Context, g int) (record, error) {
+	m, err := t.b.HGetAll(ctx, t.l.user(tenantRaw, userID(g)))
+	if err != nil {
+		return record{}, err
+	}
+	return decodeRecord(m)
+}
+
+// upsertUser: one Apply of HSet record, Expire record, SAdd bucket ids,
+// Expire bucket ids.
+func (t backendTwins) upsertUser(ctx context.Context, g int, r record) error {
+	u := userID(g)
+	key, ids := t.l.user(tenantRaw, u), t.l.userIDs(tenantRaw, u)
+	return t.b.Apply(ctx, &store.HSetOp{Key: key, Fields: r.fields()}, &store.ExpireOp{Key: key, TTL: t.ttl},
+		&store.SAddOp{Key: ids, Members: []string{u}}, &store.ExpireOp{Key: ids, TTL: t.ttl})
+}
+
+// upsertState: one Apply of HSet, Expire and HGetAll of the state.
+func (t backendTwins) upsertState(ctx context.Context, g int, r record) (map[string]string, error) {
+	key := t.l.handlerState(tenantRaw, userID(g), handlerName)
+	read := &store.HGetAllOp{Key: key}
+	err := t.b.Apply(ctx, &store.HSetOp{Key: key, Fields: r.fields()}, &store.ExpireOp{Key: key, TTL: t.ttl}, read)
+	return read.Result, err
+}
+
+// setSharedField: one Apply of HSet field, Expire state, SAdd index,
+// Expire index.
+func (t backendTwins) setSharedField(ctx context.Context, g, i int) error {
+	u := userID(g)
+	key, idx := t.l.sharedState(tenantRaw, u, sharedName), t.l.sharedIndex(tenantRaw, u)
+	return t.b.Apply(ctx, &store.HSetOp{Key: key, Fields: map[string]string{sharedField: strconv.Itoa(i)}},
+		&store.ExpireOp{Key: key, TTL: t.ttl}, &store.SAddOp{Key: idx, Members: []string{sharedName}},
+		&store.ExpireOp{Key: idx, TTL: t.ttl})
+}
+
+// incr: IncrBy 1.
+func (t backendTwins) incr(ctx context.Context, g int) error {
+	_, err := t.b.IncrBy(ctx, t.l.generic(tenantRaw, counterName(g)), 1)
+	return err
+}
+
+// incrTTL: one Apply of IncrBy 1 and Expire NX.
+func (t backendTwins) incrTTL(ctx context.Context, g int) error {
+	key := t.l.generic(tenantRaw, counterName(g))
+	return t.b.Apply(ctx, &store.IncrByOp{Key: key, Delta: 1}, &store.ExpireOp{Key: key, TTL: t.ttl, NX: true})
+}
+
+// enqueue: one Apply of RPush, Expire queue, SAdd pending, Expire
+// pending (a local backend has no slots to keep apart).
+func (t backendTwins) enqueue(ctx context.Context) error {
+	q, p := t.l.queue(tenantRaw, service, batchName, action), t.l.pending(service)
+	return t.b.Apply(ctx, &store.RPushOp{Key: q, Values: []string{payload}}, &store.ExpireOp{Key: q, TTL: t.ttl},
+		&store.SAddOp{Key: p, Members: []string{tenantRaw}}, &store.ExpireOp{Key: p, TTL: t.ttl})
+}
+
+// setRow: one Apply of Del row, HSet row, Expire row, SAdd tables,
+// Expire tables.
+func (t backendTwins) setRow(ctx context.Context, g int, r record) error {
+	row, idx := t.l.row(tenantRaw, tableName, rowKey(g)), t.l.pkTables(tenantRaw, rowKey(g))
+	return t.b.Apply(ctx, &store.DelOp{Key: row}, &store.HSetOp{Key: row, Fields: r.fields()},
+		&store.ExpireOp{Key: row, TTL: t.ttl}, &store.SAddOp{Key: idx, Members: []string{tableName}},
+		&store.ExpireOp{Key: idx, TTL: t.ttl})
+}
+
+// setTrigger: one Apply of SAdd reference to the schedule (a set: no
+// sorted sets here), HSet record (due, payload, ref), Expire record.
+func (t backendTwins) setTrigger(ctx context.Context, g, i int) error {
+	ident := triggerIdent(g, i)
+	due := time.Now().Add(t.ttl)
+	ref := triggerRef(ident, due)
+	key := t.l.rawTrigger(tenantRaw, ident, triggerAct)
+	return t.b.Apply(ctx, &store.SAddOp{Key: t.l.rawSchedule(), Members: []string{ref}},
+		&store.HSetOp{Key: key, Fields: triggerFields(due, ref)}, &store.ExpireOp{Key: key, TTL: t.ttl + retention})
+}
+
+// claimAck: one Update of the queue and its claims hash (read the head
+// item; trim it off and record it in flight), then HDel of the claim.
+// The same atomic claim as the repository's, with no lease to check.
+func (t backendTwins) claimAck(ctx context.Context, g, i int) (bool, error) {
+	q := t.l.queue(tenantRaw, service, claimBatch, action)
+	inflight := t.l.rawProcessing(tenantRaw, service, claimBatch, action)
+	id := strconv.Itoa(g) + "." + strconv.Itoa(i)
+	took := false
+	err := t.b.Update(ctx, []string{q, inflight}, func(r store.Reader) ([]store.Op, error) {
+		head, err := r.LRange(ctx, q, 0, 0)
+		if err != nil || len(head) == 0 {
+			took = false
+			return nil, err
+		}
+		took = true
+		return []store.Op{&store.LTrimOp{Key: q, Start: 1, Stop: -1},
+			&store.HSetOp{Key: inflight, Fields: map[string]string{id: head[0]}}}, nil
+	})
+	if err != nil || !took {
+		return false, err
+	}
+	_, err = t.b.HDel(ctx, inflight, id)
+	return true, err
+}
+
+// refill pushes refillItems onto the claimed queue.
+func (t backendTwins) refill(ctx context.Context) error {
+	_, err := t.b.RPush(ctx, t.l.queue(tenantRaw, service, claimBatch, action), refillItems()...)
+	return err
+}
+
+// triggerRef is the raw scheduler's reference of a trigger:
+// T:A:I:N with N the due time in Unix nanoseconds, as the repository's.
+func triggerRef(ident string, due time.Time) string {
+	return tenantRaw + ":" + triggerAct + ":" + ident + ":" + strconv.FormatInt(due.UnixNano(), 10)
+}
+
+// triggerFields are the fields of a raw trigger record.
+func triggerFields(due time.Time, ref string) map[string]string {
+	return map[string]string{"due": due.UTC().Format(time.RFC3339Nano), "payload": payload, "ref": ref}
+}

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/valkey-io/valkey-go"
+)
+
+// valkeyTwins are the raw twins on valkey-go, on the very client the
+// valkey backend sends its commands on. A job that writes several keys of
+// one slot is one MULTI ... EXEC sent with DoMulti (one round trip on one
+// connection); one that writes two slots is one DoMulti pipeline.
+type valkeyTwins struct {
+	c   valkey.Client
+	l   layout
+	ttl time.Duration
+}
+
+// multi sends cmds inside MULTI/EXEC in one round trip and returns the
+// replies of EXEC.
+func (t valkeyTwins) multi(ctx context.Context, cmds ...valkey.Completed) ([]valkey.ValkeyMessage, error) {
+	all := make([]valkey.Completed, 0, len(cmds)+2)
+	all = append(all, t.c.B().Multi().Build())
+	all = append(all, cmds...)
+	all = append(all, t.c.B().Exec().Build())
+	res := t.c.DoMulti(ctx, all...)
+	for _, r := range res[:len(res)-1] {
+		if err := r.Error(); err != nil {
+			return nil, err
+		}
+	}
+	return res[len(res)-1].ToArray()
+}
+
+// pipeline sends cmds in one round trip and returns the first error.
+func (t valkeyTwins) pipeline(ctx context.Context, cmds ...valkey.Completed) error {
+	for _, r := range t.c.DoMulti(ctx, cmds...) {
+		if err := r.Error(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hset builds HSET key with r's fields.
+func (t valkeyTwins) hset(key string, r record) valkey.Completed {
+	return t.c.B().Hset().Key(key).FieldValue().FieldValue("Name", r.Name).
+		FieldValue("Age", strconv.Itoa(r.Age)).FieldValue("Email", r.Email).Build()
+}
+
+// pexpire builds PEXPIRE key ttl.
+func (t valkeyTwins) pexpire(key string, ttl time.Duration) valkey.Completed {
+	return t.c.B().Pexpire().Key(key).Milliseconds(ttl.Milliseconds()).Build()
+}
+
+// getUser: HGETALL, then decodeRecord.
+func (t valkeyTwins) getUser(ctx context.Context, g int) (record, error) {
+	m, err := t.c.Do(ctx, t.c.B().Hgetall().Key(t.l.user(tenantRaw, userID(g))).Build()).AsStrMap()
+	if err != nil {
+		return record{}, err
+	}
+	return decodeRecord(m)
+}
+
+// upsertUser: MULTI HSET record, PEXPIRE record, SADD bucket ids,
+// PEXPIRE bucket ids EXEC.
+func (t valkeyTwins) upsertUser(ctx context.Context, g int, r record) error {
+	u := userID(g)
+	key, ids := t.l.user(tenantRaw, u), t.l.userIDs(tenantRaw, u)
+	_, err := t.multi(ctx, t.hset(key, r), t.pexpire(key, t.ttl),
+		t.c.B().Sadd().Key(ids).Member(u).Build(), t.pexpire(ids, t.ttl))
+	return err
+}
+
+// upsertState: MULTI HSET, PEXPIRE, HGETALL EXEC.
+func (t valkeyTwins) upsertState(ctx context.Context, g int, r record) (map[string]string, error) {
+	key := t.l.handlerState(tenantRaw, userID(g), handlerName)
+	res, err := t.multi(ctx, t.hset(key, r), t.pexpire(key, t.ttl), t.c.B().Hgetall().Key(key).Build())
+	if err != nil {
+		return nil, err
+	}
+	return res[2].AsStrMap()
+}
+
+// setSharedField: MULTI HSET field, PEXPIRE state, SADD index, PEXPIRE
+// index EXEC.
+func (t valkeyTwins) setSharedField(ctx context.Context, g, i int) error {
+	u := userID(g)
+	key, idx := t.l.sharedState(tenantRaw, u, sharedName), t.l.sharedIndex(tenantRaw, u)
+	_, err := t.multi(ctx, t.c.B().Hset().Key(key).FieldValue().FieldValue(sharedField, strconv.Itoa(i)).Build(),
+		t.pexpire(key, t.ttl), t.c.B().Sadd().Key(idx).Member(sharedName).Build(), t.pexpire(idx, t.ttl))
+	return err
+}
+
+// incr: INCR.
+func (t valkeyTwins) incr(ctx context.Context, g int) error {
+	return t.c.Do(ctx, t.c.B().Incr().Key(t.l.generic(tenantRaw, counterName(g))).Build()).Error()
+}
+
+// incrTTL: MULTI INCR, PEXPIRE NX EXEC.
+func (t valkeyTwins) incrTTL(ctx context.Context, g int) error {
+	key := t.l.generic(tenantRaw, counterName(g))
+	_, err := t.multi(ctx, t.c.B().Incr().Key(key).Build(),
+		t.c.B().Pexpire().Key(key).Milliseconds(t.ttl.Milliseconds()).Nx().Build())
+	return err
+}
+
+// enqueue: one pipeline (two slots) of RPUSH, PEXPIRE queue, SADD
+// pending, PEXPIRE pending.
+func (t valkeyTwins) enqueue(ctx context.Context) error {
+	q, pend := t.l.queue(tenantRaw, service, batchName, action), t.l.pending(service)
+	return t.pipeline(ctx, t.c.B().Rpush().Key(q).Element(payload).Build(), t.pexpire(q, t.ttl),
+		t.c.B().Sadd().Key(pend).Member(tenantRaw).Build(), t.pexpire(pend, t.ttl))
+}
+
+// setRow: MULTI DEL row, HSET row, PEXPIRE row, SADD tables, PEXPIRE
+// tables EXEC.
+func (t valkeyTwins) setRow(ctx context.Context, g int, r record) error {
+	row, idx := t.l.row(tenantRaw, tableName, rowKey(g)), t.l.pkTables(tenantRaw, rowKey(g))
+	_, err := t.multi(ctx, t.c.B().Del().Key(row).Build(), t.hset(row, r), t.pexpire(row, t.ttl),
+		t.c.B().Sadd().Key(idx).Member(tableName).Build(), t.pexpire(idx, t.ttl))
+	return err
+}
+
+// setTrigger: MULTI ZADD schedule (score: due Unix ms), HSET record (due,
+// payload, ref), PEXPIRE record EXEC.
+func (t valkeyTwins) setTrigger(ctx context.Context, g, i int) error {
+	ident := triggerIdent(g, i)
+	due := time.Now().Add(t.ttl)
+	ref := triggerRef(ident, due)
+	key := t.l.rawTrigger(tenantRaw, ident, triggerAct)
+	f := triggerFields(due, ref)
+	_, err := t.multi(ctx,
+		t.c.B().Zadd().Key(t.l.rawSchedule()).ScoreMember().ScoreMember(float64(due.UnixMilli()), ref).Build(),
+		t.c.B().Hset().Key(key).FieldValue().FieldValue("due", f["due"]).FieldValue("payload", f["payload"]).
+			FieldValue("ref", f["ref"]).Build(),
+		t.pexpire(key, t.ttl+retention))
+	return err
+}
+
+// claimAck: LMOVE queue processing LEFT RIGHT, then LREM processing 1
+// item, as goredisTwins.claimAck.
+func (t valkeyTwins) claimAck(ctx context.Context, g, i int) (bool, error) {
+	q := t.l.queue(tenantRaw, service, claimBatch, action)
+	proc := t.l.rawProcessing(tenantRaw, service, claimBatch, action)
+	item, err := t.c.Do(ctx, t.c.B().Lmove().Source(q).Destination(proc).Left().Right().Build()).ToString()
+	if valkey.IsValkeyNil(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, t.c.Do(ctx, t.c.B().Lrem().Key(proc).Count(1).Element(item).Build()).Error()
+}
+
+// refill pushes refillItems onto the claimed queue.
+func (t valkeyTwins) refill(ctx context.Context) error {
+	q := t.l.queue(tenantRaw, service, claimBatch, action)
+	return t.c.Do(ctx, t.c.B().Rpush().Key(q).Element(refillItems()...).Build()).Error()
+}
