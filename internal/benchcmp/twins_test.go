@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mimeiapify/store"
+	"github.com/mimeiapify/store/internal/testenv"
+)
+
+// sameData are the calls whose raw twin writes the very keys and values
+// the repository call writes (with tenant rw for rp). Triggers.Set and
+// Batch.Claim+Ack are left out: their twins are a raw scheduler (one
+// sorted set) and a raw reliable queue (LMOVE to a processing list), not
+// the repository's layout.
+var sameData = []string{"GetUserAs", "User.Upsert", "StateHandler.Upsert", "SharedState.SetField",
+	"Generic.Incr", "Generic.Incr/ttl", "Batch.Enqueue", "Table.SetRow"}
+
+func TestTwinsWriteTheSameDataMemory(t *testing.T) { testSameData(t, "memory", &config{}) }
+func TestTwinsWriteTheSameDataBolt(t *testing.T)   { testSameData(t, "bolt", &config{}) }
+
+func TestTwinsWriteTheSameDataRedis(t *testing.T) {
+	testSameData(t, "redis", &config{redisURL: testenv.Server(t, testenv.RedisURL)})
+}
+
+func TestTwinsWriteTheSameDataValkey(t *testing.T) {
+	testSameData(t, "valkey", &config{valkeyURL: testenv.Server(t, testenv.ValkeyURL)})
+}
+
+// testSameData runs each call of sameData a few times on both sides, on
+// a prefix of its own, and compares what each side left: the same keys
+// (tenant aside), of the same type, with the same contents, each with a
+// TTL. This is also what catches a stale copy of the key layout in
+// layout.go.
+func testSameData(t *testing.T, backend string, cfg *config) {
+	ctx := context.Background()
+	cfg.ttl = time.Hour
+	for _, c := range calls {
+		if !slices.Contains(sameData, c.name) {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			prefix := newPrefix()
+			e, closeEnv, err := openEnv(ctx, backend, cfg, prefix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() {
+				if err := closeEnv(); err != nil {
+					t.Error(err)
+				}
+			}()
+			repo, raw, err := c.prepare(ctx, e, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for g := range 2 {
+				for i := range 3 {
+					if err := repo(ctx, g, i); err != nil {
+						t.Fatalf("repo: %v", err)
+					}
+					if err := raw(ctx, g, i); err != nil {
+						t.Fatalf("raw: %v", err)
+					}
+				}
+			}
+			got := dump(t, e.b, prefix)
+			if len(got[tenantRepo]) == 0 {
+				t.Fatalf("the repository call wrote nothing under %s", prefix)
+			}
+			if !slices.Equal(got[tenantRepo], got[tenantRaw]) {
+				t.Errorf("the twin's data differs from the call's:\nrepo: %q\nraw:  %q", got[tenantRepo], got[tenantRaw])
+			}
+			if shared := got["shared"]; len(shared) > 0 && !slices.Equal(shared, []string{"pending:{svc} set [rp rw] ttl"}) {
+				t.Errorf("keys shared by both tenants: %q, want the pending set naming both", shared)
+			}
+		})
+	}
+}
+
+// dump describes every key of prefix (without the prefix), its type,
+// contents and whether it has a TTL, grouped by tenant ("rp", "rw", or
+// "shared" for a key of neither), with the tenant in the key replaced by
+// T and the lists sorted.
+func dump(t *testing.T, b store.Backend, prefix string) map[string][]string {
+	t.Helper()
+	ctx := context.Background()
+	out := map[string][]string{}
+	for k, err := range b.Scan(ctx, prefix+"*") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		group, name := "shared", strings.TrimPrefix(k, prefix)
+		for _, tn := range []string{tenantRepo, tenantRaw} {
+			if strings.HasPrefix(name, "t:"+tn+":") {
+				group = tn
+				name = strings.ReplaceAll(strings.ReplaceAll(name, "t:"+tn+":", "t:T:"), "{"+tn+":", "{T:")
+			}
+		}
+		out[group] = append(out[group], name+" "+contents(t, b, k))
+	}
+	for _, v := range out {
+		slices.Sort(v)
+	}
+	return out
+}
+
+// contents describes key's type, value and TTL.
+func contents(t *testing.T, b store.Backend, key string) string {
+	t.Helper()
+	ctx := context.Background()
+	typ, err := b.Type(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	switch typ {
+	case store.TypeString:
+		v, err = b.Get(ctx, key)
+	case store.TypeHash:
+		v, err = b.HGetAll(ctx, key)
+	case store.TypeList:
+		v, err = b.LRange(ctx, key, 0, -1)
+	case store.TypeSet:
+		var m []string
+		m, err = b.SMembers(ctx, key)
+		slices.Sort(m)
+		v = m
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	ttl, err := b.TTL(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := fmt.Sprintf("%v %v", typ, v)
+	if ttl > 0 {
+		s += " ttl"
+	}
+	return s
+}
