@@ -54,8 +54,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // settings describes the run under the table: what the defaults
 // resolved to, and the machine.
 func settings(cfg *config) string {
-	return fmt.Sprintf("backends %s; %d rounds of %v per contender; modes %v goroutines; TTL %v; %s, GOMAXPROCS %d, %s/%s.",
-		strings.Join(cfg.backends, ","), cfg.rounds, cfg.d, cfg.pars, cfg.ttl,
+	return fmt.Sprintf("backends %s; %d rounds of %v per contender in %d slices; modes %v goroutines; TTL %v; %s, GOMAXPROCS %d, %s/%s.",
+		strings.Join(cfg.backends, ","), cfg.rounds, cfg.d, cfg.slices, cfg.pars, cfg.ttl,
 		runtime.Version(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
 }
 
@@ -103,6 +103,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	cfg := &config{}
 	fs.IntVar(&cfg.rounds, "rounds", 5, "rounds; each runs every contender once")
 	fs.DurationVar(&cfg.d, "time", 300*time.Millisecond, "time each contender runs in each round")
+	fs.IntVar(&cfg.slices, "slices", 6, "slices each contender's time of a round is cut into, alternating with its twin's (ABBA); a round's figure is the median of its slices")
 	fs.StringVar(&cfg.redisURL, "redis", os.Getenv("STORE_TEST_REDIS_URL"), "redis:// URL of the Redis server for the redis backend and go-redis (default $STORE_TEST_REDIS_URL)")
 	fs.StringVar(&cfg.valkeyURL, "valkey", os.Getenv("STORE_TEST_VALKEY_URL"), "valkey:// URL of the server for the valkey backend and valkey-go (default $STORE_TEST_VALKEY_URL)")
 	fs.DurationVar(&cfg.ttl, "ttl", time.Hour, "TTL of the records written (the repositories' Options.TTL)")
@@ -128,8 +129,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 			return nil, fmt.Errorf("-calls: %w", err)
 		}
 	}
-	if cfg.rounds < 1 || cfg.d <= 0 || cfg.ttl <= 0 {
-		return nil, fmt.Errorf("-rounds (%d), -time (%v) and -ttl (%v) must be positive", cfg.rounds, cfg.d, cfg.ttl)
+	if cfg.rounds < 1 || cfg.slices < 1 || cfg.d <= 0 || cfg.ttl <= 0 {
+		return nil, fmt.Errorf("-rounds (%d), -slices (%d), -time (%v) and -ttl (%v) must be positive", cfg.rounds, cfg.slices, cfg.d, cfg.ttl)
 	}
 	return cfg, nil
 }

@@ -19,12 +19,12 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // in every row.
 func TestSmokeMemory(t *testing.T) {
 	var out, errs bytes.Buffer
-	args := []string{"-backends", "memory", "-rounds", "1", "-time", "10ms", "-par", "4"}
+	args := []string{"-backends", "memory", "-rounds", "1", "-time", "10ms", "-slices", "2", "-par", "4"}
 	if code := run(context.Background(), args, &out, &errs); code != 0 {
 		t.Fatalf("exit code %d; stderr:\n%s", code, errs.String())
 	}
 	s := out.String()
-	if !strings.Contains(s, "go run ./internal/benchcmp -backends memory -rounds 1 -time 10ms -par 4\n") {
+	if !strings.Contains(s, "go run ./internal/benchcmp -backends memory -rounds 1 -time 10ms -slices 2 -par 4\n") {
 		t.Errorf("the table does not start with the command line:\n%s", s)
 	}
 	if strings.Contains(s, "failed") {
@@ -93,7 +93,7 @@ func TestSmokeServers(t *testing.T) {
 	valkeyURL := testenv.Server(t, testenv.ValkeyURL)
 	var out, errs bytes.Buffer
 	args := []string{"-backends", "redis,valkey", "-redis", redisURL, "-valkey", valkeyURL,
-		"-rounds", "1", "-time", "5ms", "-par", "4"}
+		"-rounds", "1", "-time", "5ms", "-slices", "1", "-par", "4"}
 	if code := run(context.Background(), args, &out, &errs); code != 0 {
 		t.Fatalf("exit code %d; stderr:\n%s", code, errs.String())
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"runtime"
 	"strconv"
 	"time"
 )
@@ -15,9 +16,10 @@ type config struct {
 	backends   []string
 	pars       []int // goroutines of each mode: 1 is sequential
 	rounds     int
-	firstRound int // number of the first round (compare runs one round per process)
-	ofRounds   int // rounds of the whole comparison, for roundOrder; 0: firstRound+rounds
-	d          time.Duration
+	firstRound int           // number of the first round (compare runs one round per process)
+	ofRounds   int           // rounds of the whole comparison, for roundOrder; 0: firstRound+rounds
+	d          time.Duration // time of each contender in each round
+	slices     int           // the slices each round's time is cut into
 	calls      *regexp.Regexp
 	redisURL   string
 	valkeyURL  string
@@ -72,9 +74,12 @@ func preparePairs(ctx context.Context, e *env, cfg *config) ([]*pair, error) {
 
 // runRounds runs cfg.rounds rounds of pairs in the order roundOrder
 // gives, recording each side's ns/op in its round's slot, so that the
-// ratio of round r pairs two runs of round r. A contender that fails
-// leaves NaN in its slot and its error in the pair. progress gets one
-// line per round.
+// ratio of round r pairs two runs of round r. Within a round, the two
+// sides of a pair share its time in cfg.slices alternating slices (ABBA
+// ABBA ...), so that a slow moment of a shared machine falls on both,
+// and each side's figure for the round is the median of its slices. A
+// contender that fails leaves NaN in its slot and its error in the pair.
+// progress gets one line per round.
 func runRounds(ctx context.Context, pairs []*pair, cfg *config, m measurer, progress io.Writer) {
 	total := cfg.ofRounds
 	if total == 0 {
@@ -87,19 +92,44 @@ func runRounds(ctx context.Context, pairs []*pair, cfg *config, m measurer, prog
 	}
 	for r := range cfg.rounds {
 		start := time.Now()
-		for _, sl := range roundOrder(cfg.firstRound+r, total, len(pairs)) {
-			if cfg.repoOnly && sl.Side == sideRaw {
-				continue
-			}
-			p := pairs[sl.Pair]
-			res, err := m(ctx, p.ops[sl.Side], p.Par, cfg.d)
-			if err != nil {
-				p.Errs = append(p.Errs, fmt.Sprintf("round %d %s: %v", cfg.firstRound+r, sl.Side, err))
-				continue
-			}
-			p.NsPerOp[sl.Side][r] = res.NsPerOp
+		order := roundOrder(cfg.firstRound+r, total, len(pairs))
+		for i := 0; i+1 < len(order); i += 2 {
+			p := pairs[order[i].Pair]
+			sides := [2]side{order[i].Side, order[i+1].Side}
+			runPair(ctx, p, sides, r, cfg, m)
 		}
 		fmt.Fprintf(progress, "benchcmp: round %d/%d done in %v\n", r+1, cfg.rounds, time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// runPair runs round r of p: cfg.slices slices of each side, sides[0]
+// first in even slices and second in odd ones, and records each side's
+// median ns/op over its slices (a stall of the machine in one slice
+// does not move it). A side that fails stops and records nothing for
+// the round.
+func runPair(ctx context.Context, p *pair, sides [2]side, r int, cfg *config, m measurer) {
+	k := max(1, cfg.slices)
+	var got [2][]float64
+	failed := [2]bool{}
+	for j := range k {
+		for _, s := range [2]side{sides[j%2], sides[1-j%2]} {
+			if failed[s] || (cfg.repoOnly && s == sideRaw) {
+				continue
+			}
+			runtime.GC()
+			res, err := m(ctx, p.ops[s], p.Par, cfg.d/time.Duration(k))
+			if err != nil {
+				failed[s] = true
+				p.Errs = append(p.Errs, fmt.Sprintf("round %d %s: %v", cfg.firstRound+r, s, err))
+				continue
+			}
+			got[s] = append(got[s], res.NsPerOp)
+		}
+	}
+	for s := range got {
+		if !failed[s] && len(got[s]) > 0 {
+			p.NsPerOp[s][r] = median(got[s])
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -74,8 +75,8 @@ func TestRunRoundsPairsWithinRounds(t *testing.T) {
 		{Call: "a", Backend: "memory", Par: 1, ops: [2]opFunc{repo, raw}},
 		{Call: "b", Backend: "memory", Par: 4, ops: [2]opFunc{repo, raw}},
 	}
-	cfg := &config{rounds: 4}
-	runRounds(context.Background(), pairs, cfg, roundCounter(&round, 2*len(pairs), fake), io.Discard)
+	cfg := &config{rounds: 4, slices: 3}
+	runRounds(context.Background(), pairs, cfg, roundCounter(&round, 2*len(pairs)*cfg.slices, fake), io.Discard)
 	for _, p := range pairs {
 		for r := range cfg.rounds {
 			if got, want := p.NsPerOp[sideRepo][r], 10*float64(r+1); got != want {
@@ -134,5 +135,41 @@ func roundCounter(round *int, perRound int, m measurer) measurer {
 			*round++
 		}
 		return res, err
+	}
+}
+
+// TestRunPairSlices: a pair's round runs its sides in ABBA slices, each
+// for the round's time over the slices, and a side's ns/op is the median
+// of its slices' (a stalled slice does not move it).
+func TestRunPairSlices(t *testing.T) {
+	var seq []side
+	var ran side
+	repo := func(context.Context, int, int) error { ran = sideRepo; return nil }
+	raw := func(context.Context, int, int) error { ran = sideRaw; return nil }
+	n := 0
+	fake := func(ctx context.Context, op opFunc, _ int, d time.Duration) (result, error) {
+		if d != 25*time.Millisecond {
+			t.Errorf("slice of %v, want 25ms", d)
+		}
+		_ = op(ctx, 0, 0)
+		seq = append(seq, ran)
+		n++
+		if ran == sideRepo && n == 1 {
+			return result{NsPerOp: 1e6, Ops: 1}, nil // a stall
+		}
+		return result{NsPerOp: 20 + float64(n), Ops: 3}, nil
+	}
+	p := &pair{ops: [2]opFunc{repo, raw}, NsPerOp: [2][]float64{nans(1), nans(1)}}
+	runPair(context.Background(), p, [2]side{sideRepo, sideRaw}, 0, &config{d: 100 * time.Millisecond, slices: 4}, fake)
+	want := []side{sideRepo, sideRaw, sideRaw, sideRepo, sideRepo, sideRaw, sideRaw, sideRepo}
+	if !slices.Equal(seq, want) {
+		t.Errorf("slices ran %v, want %v", seq, want)
+	}
+	// repo slices are runs 1, 4, 5, 8: 1e6, 24, 25, 28; raw: 2, 3, 6, 7.
+	if got, want := p.NsPerOp[sideRepo][0], (25+28)/2.0; got != want {
+		t.Errorf("repo %v ns/op, want %v (the median of its slices)", got, want)
+	}
+	if got, want := p.NsPerOp[sideRaw][0], (23+26)/2.0; got != want {
+		t.Errorf("raw %v ns/op, want %v", got, want)
 	}
 }
