@@ -1,40 +1,37 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"os"
+	"slices"
+	"strings"
 	"testing"
 )
 
-// TestMergePairsBuildsByRound: compare pairs the two builds' repository
-// measurements of one call in one round, ignores raw twins, and its
-// ratio is new/old.
-func TestMergePairsBuildsByRound(t *testing.T) {
-	m := newMerge(2)
-	rep := func(ns float64) report {
-		return report{Results: []row{
-			{Call: "User.Upsert", Backend: "memory", Mode: "par64", Side: "repo", NsPerOp: ns},
-			{Call: "User.Upsert", Backend: "memory", Mode: "par64", Side: "raw", NsPerOp: 1},
-		}}
+// TestCompareEndToEnd runs compare with this test binary as both builds
+// (TestMain makes it the command when BENCHCMP_CHILD is set): one row per
+// selected pair, a new/old ratio measured in every round.
+func TestCompareEndToEnd(t *testing.T) {
+	t.Setenv("BENCHCMP_CHILD", "1")
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
 	}
-	for r, ns := range [][2]float64{{100, 110}, {200, 180}} { // old, new
-		order := compareOrder(r)
-		for _, s := range order {
-			v := ns[0]
-			if s == sideNew {
-				v = ns[1]
-			}
-			m.add(rep(v), s, r)
+	var out, errs bytes.Buffer
+	args := []string{"compare", "-rounds", "2", "-slices", "2", "-time", "20ms", self, self,
+		"-backends", "memory", "-mode", "seq,par", "-par", "4", "-calls", "^Generic.Incr$"}
+	if code := run(context.Background(), args, &out, &errs); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, errs.String())
+	}
+	s := out.String()
+	for _, want := range []string{"| new ns/op | old ns/op | new/old median |", "| Generic.Incr | memory | seq |", "| Generic.Incr | memory | par4 |"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("no %q in:\n%s", want, s)
 		}
 	}
-	if len(m.pairs) != 1 {
-		t.Fatalf("%d pairs, want 1", len(m.pairs))
-	}
-	p := m.pairs[0]
-	if p.Par != 64 || p.Call != "User.Upsert" {
-		t.Errorf("pair %+v, want User.Upsert with 64 goroutines", p)
-	}
-	s := summarize(p.NsPerOp[sideNew], p.NsPerOp[sideOld])
-	if s.Min != 0.9 || s.Max != 1.1 || s.N != 2 {
-		t.Errorf("summary %+v, want ratios 1.1 and 0.9", s)
+	if strings.Count(s, "| 2 |") != 2 || strings.Contains(s, "Generic.Incr/ttl") {
+		t.Errorf("want exactly the two Generic.Incr rows, each with 2 rounds:\n%s", s)
 	}
 }
 
@@ -44,5 +41,24 @@ func TestCompareOrderAlternates(t *testing.T) {
 	}
 	if parOf("seq") != 1 || parOf("par64") != 64 {
 		t.Errorf("parOf(seq) = %d, parOf(par64) = %d", parOf("seq"), parOf("par64"))
+	}
+}
+
+// TestPairFlags: the flags that select one pair match its call alone
+// (Generic.Incr, not Generic.Incr/ttl; the dot and plus are literal).
+func TestPairFlags(t *testing.T) {
+	got := pairFlags(row{Call: "Batch.Claim+Ack", Backend: "bolt", Mode: "par64"})
+	want := []string{"-calls", `^Batch\.Claim\+Ack$`, "-backends", "bolt", "-mode", "par", "-par", "64"}
+	if !slices.Equal(got, want) {
+		t.Errorf("pairFlags = %q, want %q", got, want)
+	}
+	var out bytes.Buffer
+	cfg, err := parseFlags([]string{"-backends", "memory", "-mode", "seq", "-calls", `^Generic\.Incr$`}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listPairsOf(&out, cfg)
+	if out.String() != "Generic.Incr\tmemory\tseq\n" {
+		t.Errorf("-list wrote %q", out.String())
 	}
 }

@@ -34,6 +34,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
+	if cfg.list {
+		listPairsOf(stdout, cfg)
+		return 0
+	}
 	pairs, err := bench(ctx, cfg, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "benchcmp:", err)
@@ -82,6 +86,21 @@ func bench(ctx context.Context, cfg *config, progress io.Writer) (pairs []*pair,
 	return pairs, ctx.Err()
 }
 
+// listPairsOf writes the pairs cfg selects, one a line: call, backend
+// and mode, tab-separated (-list, for compare).
+func listPairsOf(w io.Writer, cfg *config) {
+	for _, b := range cfg.backends {
+		for _, c := range calls {
+			if cfg.calls != nil && !cfg.calls.MatchString(c.name) {
+				continue
+			}
+			for _, p := range cfg.pars {
+				fmt.Fprintf(w, "%s\t%s\t%s\n", c.name, b, mode(p))
+			}
+		}
+	}
+}
+
 // callNames lists the calls, for error messages.
 func callNames() string {
 	var names []string
@@ -109,6 +128,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.DurationVar(&cfg.ttl, "ttl", time.Hour, "TTL of the records written (the repositories' Options.TTL)")
 	fs.StringVar(&cfg.jsonPath, "json", "", "write every round's measurements to this JSON file")
 	fs.BoolVar(&cfg.repoOnly, "repo-only", false, "measure the repository calls only (as compare does)")
+	fs.BoolVar(&cfg.list, "list", false, "list the pairs the flags select and exit (for compare)")
 	fs.IntVar(&cfg.firstRound, "first-round", 0, "number of the first round (set by compare)")
 	fs.IntVar(&cfg.ofRounds, "of-rounds", 0, "rounds of the whole comparison (set by compare)")
 	if err := fs.Parse(args); err != nil {
@@ -185,7 +205,7 @@ func parseModes(s string, par int) ([]int, error) {
 
 // usage heads -help.
 const usage = `usage: go run ./internal/benchcmp [flags]
-       go run ./internal/benchcmp compare [-rounds N] OLD NEW [flags...]
+       go run ./internal/benchcmp compare [-rounds N] [-slices K] [-time D] OLD NEW [flags...]
 
 Interleaved side-by-side benchmark of the repository calls against raw
 client code doing the same job; see doc.go. Flags:

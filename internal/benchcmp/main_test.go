@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"strings"
 	"testing"
 
@@ -12,7 +13,14 @@ import (
 	"github.com/mimeiapify/store/internal/testenv"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain runs the command itself when BENCHCMP_CHILD is set, so that
+// compare's test can use this binary as both builds.
+func TestMain(m *testing.M) {
+	if os.Getenv("BENCHCMP_CHILD") == "1" {
+		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // TestSmokeMemory runs one short round of every call on memory, both
 // modes, and checks the table: the command line above it, and a ratio
