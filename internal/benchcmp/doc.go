@@ -1,0 +1,100 @@
+// Command benchcmp measures the repository calls side by side with the
+// best hand-written code doing the same job, in one process, in
+// interleaved rounds, and prints paired ratios with their range as a
+// Markdown table (issue 14). It also compares two builds of the module
+// (before and after a change) the same way.
+//
+// # Usage
+//
+//	go run ./internal/benchcmp [flags]
+//	go run ./internal/benchcmp compare [-rounds N] [-slices K] [-time D] OLD NEW [flags...]
+//
+// Flags of a run:
+//
+//	-backends memory,bolt,redis,valkey
+//	             default: memory, bolt, and each network backend whose server is given
+//	-redis URL   Redis server of the redis backend and of go-redis (default $STORE_TEST_REDIS_URL)
+//	-valkey URL  server of the valkey backend and of valkey-go (default $STORE_TEST_VALKEY_URL)
+//	-mode seq,par  sequential (1 goroutine) and/or parallel (-par goroutines, default 64)
+//	-rounds N    rounds (default 5); -time D: each contender's time per round (default 300ms)
+//	-slices K    ABBA slices each pair's round is cut into (default 6)
+//	-calls RE    regular expression selecting calls (default all)
+//	-ttl D       the repositories' TTL (default 1h)
+//	-json FILE   also write every round's measurements as JSON
+//
+// benchcmp writes only to servers it is given: a network backend named
+// in -backends without its URL is an error. Every key goes under a prefix
+// of its own ("benchcmp-" 8 hex digits ":"); at the end the run deletes
+// them with Scan and Del (never FLUSHDB), also after Ctrl-C.
+//
+// # Method
+//
+// A pair is one call on one backend in one mode, with two contenders: the
+// repository call (tenant "rp") and its raw twin (tenant "rw", so that
+// neither reads or grows the other's keys). Each round runs every pair
+// once, in an order rotated from round to round. Within a pair's turn the
+// two sides alternate in ABBA slices (-slices) of -time/-slices each,
+// with a GC before each slice, and each side's figure for the round is
+// the median ns/op of its slices: a stall of the machine falls on both
+// sides and does not move a median. A slice runs one untimed operation
+// per goroutine, then operations until its time is up; ns/op is the
+// wall time over the operations of all goroutines (throughput, as
+// testing.B.RunParallel). The ratio of a round is repo/raw of that round
+// only; the table gives the median of each side, and the median and range
+// (min-max) of the ratios. In parallel mode each goroutine has its own
+// user, counter, row and triggers; both batch calls share one queue.
+//
+// # Raw twins
+//
+// Each twin is one small method (twins.go), written three times: on the
+// redis backend's go-redis client (twins_goredis.go), on the valkey
+// backend's valkey-go client (twins_valkey.go), and, for memory and bolt
+// where no client exists, as the direct store.Backend calls the job needs
+// (twins_backend.go: one Apply where the call writes several keys). The
+// twin of a write in one hash slot is one MULTI/EXEC; of a write in two
+// slots one pipeline.
+//
+//	call                  raw twin (Redis protocol)
+//	GetUserAs             HGETALL record, hand-written decoding
+//	User.Upsert           MULTI HSET record, PEXPIRE, SADD bucket ids, PEXPIRE EXEC
+//	StateHandler.Upsert   MULTI HSET, PEXPIRE, HGETALL EXEC
+//	SharedState.SetField  MULTI HSET field, PEXPIRE, SADD index, PEXPIRE EXEC
+//	Generic.Incr          INCR (the repository has no TTL here)
+//	Generic.Incr/ttl      MULTI INCR, PEXPIRE NX EXEC (the repository's TTL)
+//	Batch.Enqueue         pipeline RPUSH, PEXPIRE queue, SADD pending, PEXPIRE
+//	Table.SetRow          MULTI DEL row, HSET, PEXPIRE, SADD tables, PEXPIRE EXEC
+//	Triggers.Set          MULTI ZADD schedule, HSET record, PEXPIRE EXEC (a sorted-set scheduler)
+//	Batch.Claim+Ack       LMOVE queue processing, then LREM processing (a reliable queue)
+//
+// The first eight twins write the very keys and values of the repository
+// call (layout.go copies repos/keys.go; TestTwinsWriteTheSameData checks
+// it on every backend, and fails when the copy is stale). The last two
+// do the job their own way, with keys of their own: their figures are the
+// cost of the job, not of the repository's layout.
+//
+// # Comparing two builds
+//
+// compare runs two built binaries of this command alternately, pair by
+// pair, in ABBA slices (one process per slice, repository calls only),
+// and prints the paired ratio new/old. To compare main before and after
+// a change on memory and bolt:
+//
+//	git worktree add /tmp/before <commit>
+//	cp -r internal/benchcmp /tmp/before/internal/   # if that commit predates it
+//	(cd /tmp/before && go build -o /tmp/bench-before ./internal/benchcmp)
+//	go build -o /tmp/bench-after ./internal/benchcmp
+//	/tmp/bench-after compare -rounds 7 -time 400ms /tmp/bench-before /tmp/bench-after -backends memory,bolt
+//
+// A ratio whose range holds 1 is no measured change. The flags after the
+// two binaries go to both; compare sets -calls, -backends, -mode, -par,
+// -rounds, -slices, -time and -json of each process itself.
+//
+// # README figures
+//
+// The README's performance table is the output of, on a quiet machine:
+//
+//	go run ./internal/benchcmp -backends memory,bolt,redis,valkey -rounds 7 -time 500ms
+//
+// (80 pairs of 2 x 500 ms per round: about 10 minutes), pasted with the
+// command line it prints above the table.
+package main
