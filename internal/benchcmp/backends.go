@@ -70,7 +70,7 @@ func openEnv(ctx context.Context, name string, cfg *config, prefix string) (e *e
 	return e, func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		return errors.Join(deletePrefix(ctx, e.b, prefix), e.b.Close())
+		return errors.Join(deleteMatching(ctx, e.b, glob.Escape(prefix)+"*"), e.b.Close())
 	}, nil
 }
 
@@ -98,9 +98,9 @@ func openBolt(e *env) (*env, func() error, error) {
 	return e, func() error { return errors.Join(b.Close(), os.RemoveAll(dir)) }, nil
 }
 
-// deletePrefix deletes every key starting with prefix: Scan and Del in
-// batches (no FLUSH: the server may be shared).
-func deletePrefix(ctx context.Context, b store.Backend, prefix string) error {
+// deleteMatching deletes every key matching the glob pattern: Scan and
+// Del in batches (no FLUSH: the server may be shared).
+func deleteMatching(ctx context.Context, b store.Backend, pattern string) error {
 	const batch = 500
 	keys := make([]string, 0, batch)
 	flush := func() error {
@@ -111,9 +111,9 @@ func deletePrefix(ctx context.Context, b store.Backend, prefix string) error {
 		keys = keys[:0]
 		return err
 	}
-	for k, err := range b.Scan(ctx, glob.Escape(prefix)+"*") {
+	for k, err := range b.Scan(ctx, pattern) {
 		if err != nil {
-			return fmt.Errorf("delete the run's keys (prefix %q): %w", prefix, err)
+			return fmt.Errorf("delete the run's keys (%q): %w", pattern, err)
 		}
 		if keys = append(keys, k); len(keys) == batch {
 			if err := flush(); err != nil {

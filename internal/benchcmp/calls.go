@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/mimeiapify/store"
+	"github.com/mimeiapify/store/internal/glob"
 	"github.com/mimeiapify/store/repos"
 )
 
@@ -31,24 +33,29 @@ func (e *env) opts(ttl bool) *repos.Options {
 
 // call is one repository call and its raw twin. prepare makes, for up to
 // par goroutines, the repositories and any data the call reads (written
-// for both sides), and returns both operations.
+// for both sides), and returns both operations. reset, when set, runs
+// (untimed) after each turn of the call in a round, to drop what the
+// turn piled up (queues, triggers), so that a long run does not fill a
+// shared server.
 type call struct {
 	name    string
 	prepare func(ctx context.Context, e *env, par int) (repo, raw opFunc, err error)
+	reset   func(ctx context.Context, e *env) error
 }
 
 // calls lists every call benchcmp measures, in the table's order.
 var calls = []call{
-	{"GetUserAs", prepGetUser},
-	{"User.Upsert", prepUpsertUser},
-	{"StateHandler.Upsert", prepUpsertState},
-	{"SharedState.SetField", prepSetShared},
-	{"Generic.Incr", prepIncr(false)},
-	{"Generic.Incr/ttl", prepIncr(true)},
-	{"Batch.Enqueue", prepEnqueue},
-	{"Table.SetRow", prepSetRow},
-	{"Triggers.Set", prepSetTrigger},
-	{"Batch.Claim+Ack", prepClaimAck},
+	{"GetUserAs", prepGetUser, nil},
+	{"User.Upsert", prepUpsertUser, nil},
+	{"StateHandler.Upsert", prepUpsertState, nil},
+	{"SharedState.SetField", prepSetShared, nil},
+	{"Generic.Incr", prepIncr(false), nil},
+	{"Generic.Incr/ttl", prepIncr(true), nil},
+	{"Batch.Enqueue", prepEnqueue, resetQueues},
+	{"Table.SetRow", prepSetRow, nil},
+	{"Triggers.Set", prepSetTrigger(triggerIdent), resetTriggers},
+	{"Triggers.Set/replace", prepSetTrigger(func(g, _ int) string { return "r" + strconv.Itoa(g) }), resetTriggers},
+	{"Batch.Claim+Ack", prepClaimAck, nil},
 }
 
 // perGoroutine makes one repository per goroutine with mk.
@@ -189,16 +196,21 @@ func prepSetRow(ctx context.Context, e *env, par int) (opFunc, opFunc, error) {
 	return repo, raw, nil
 }
 
-// prepSetTrigger: Triggers.Set of a new trigger (a new identifier at
-// every operation, due in the run's TTL) against setTrigger.
-func prepSetTrigger(ctx context.Context, e *env, par int) (opFunc, opFunc, error) {
-	tr, err := repos.NewTriggers(e.b, tenantRepo, e.opts(true))
-	if err != nil {
-		return nil, nil, err
+// prepSetTrigger: Triggers.Set of the trigger ident(g, i) names, due in
+// the run's TTL, against setTrigger. Triggers.Set makes a new trigger at
+// every operation (a new identifier); Triggers.Set/replace sets one
+// trigger per goroutine again and again (the repository then also
+// unschedules the one it replaces).
+func prepSetTrigger(ident func(g, i int) string) func(context.Context, *env, int) (opFunc, opFunc, error) {
+	return func(ctx context.Context, e *env, par int) (opFunc, opFunc, error) {
+		tr, err := repos.NewTriggers(e.b, tenantRepo, e.opts(true))
+		if err != nil {
+			return nil, nil, err
+		}
+		repo := func(ctx context.Context, g, i int) error { return tr.Set(ctx, triggerAct, ident(g, i), payload) }
+		raw := func(ctx context.Context, g, i int) error { return e.twins.setTrigger(ctx, ident(g, i)) }
+		return repo, raw, nil
 	}
-	repo := func(ctx context.Context, g, i int) error { return tr.Set(ctx, triggerAct, triggerIdent(g, i), payload) }
-	raw := func(ctx context.Context, g, i int) error { return e.twins.setTrigger(ctx, g, i) }
-	return repo, raw, nil
 }
 
 // prepClaimAck: Batch.Claim of one item (1-minute lease) then Batch.Ack,
@@ -240,4 +252,22 @@ func prepClaimAck(ctx context.Context, e *env, par int) (opFunc, opFunc, error) 
 		return fmt.Errorf("claim: raw queue still empty after refills")
 	}
 	return repo, raw, nil
+}
+
+// resetQueues deletes the queues Batch.Enqueue filled (both tenants).
+func resetQueues(ctx context.Context, e *env) error {
+	_, err := e.b.Del(ctx, e.l.queue(tenantRepo, service, batchName, action), e.l.queue(tenantRaw, service, batchName, action))
+	return err
+}
+
+// resetTriggers deletes every trigger of the run, the repository's
+// (records, identifier sets, schedule) and the raw scheduler's.
+func resetTriggers(ctx context.Context, e *env) error {
+	p := glob.Escape(e.l.p)
+	for _, pattern := range []string{p + "t:*:{*:trg:*", p + "triggers:*", p + "raw:*"} {
+		if err := deleteMatching(ctx, e.b, pattern); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -35,7 +35,8 @@ type pair struct {
 	Call, Backend string
 	Par           int
 	ops           [2]opFunc
-	NsPerOp       [2][]float64 // by side, then round
+	reset         func(context.Context) error // nil, or run after each turn
+	NsPerOp       [2][]float64                // by side, then round
 	Errs          []string
 }
 
@@ -67,7 +68,12 @@ func preparePairs(ctx context.Context, e *env, cfg *config) ([]*pair, error) {
 			return nil, fmt.Errorf("%s on %s: prepare: %w", c.name, e.name, err)
 		}
 		for _, p := range cfg.pars {
-			out = append(out, &pair{Call: c.name, Backend: e.name, Par: p, ops: [2]opFunc{repo, raw}})
+			pr := &pair{Call: c.name, Backend: e.name, Par: p, ops: [2]opFunc{repo, raw}}
+			if c.reset != nil {
+				reset := c.reset
+				pr.reset = func(ctx context.Context) error { return reset(ctx, e) }
+			}
+			out = append(out, pr)
 		}
 	}
 	return out, nil
@@ -98,6 +104,11 @@ func runRounds(ctx context.Context, pairs []*pair, cfg *config, m measurer, prog
 			p := pairs[order[i].Pair]
 			sides := [2]side{order[i].Side, order[i+1].Side}
 			runPair(ctx, p, sides, r, cfg, m)
+			if p.reset != nil {
+				if err := p.reset(ctx); err != nil {
+					p.Errs = append(p.Errs, fmt.Sprintf("round %d reset: %v", cfg.firstRound+r, err))
+				}
+			}
 		}
 		fmt.Fprintf(progress, "benchcmp: round %d/%d done in %v\n", r+1, cfg.rounds, time.Since(start).Round(time.Millisecond))
 	}

@@ -100,8 +100,13 @@ func TestRunRoundsRecordsFailures(t *testing.T) {
 		return result{NsPerOp: 1, Ops: 1}, nil
 	}
 	nop := func(context.Context, int, int) error { return nil }
-	p := &pair{Call: "a", Backend: "memory", Par: 1, ops: [2]opFunc{nop, nop}}
+	resets := 0
+	p := &pair{Call: "a", Backend: "memory", Par: 1, ops: [2]opFunc{nop, nop},
+		reset: func(context.Context) error { resets++; return nil }}
 	runRounds(context.Background(), []*pair{p}, &config{rounds: 3}, fake, io.Discard)
+	if resets != 3 {
+		t.Errorf("%d resets, want one after each of the 3 turns", resets)
+	}
 	if len(p.Errs) != 1 || !strings.Contains(p.Errs[0], "boom") {
 		t.Errorf("errors %q, want one naming boom", p.Errs)
 	}

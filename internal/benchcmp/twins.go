@@ -18,7 +18,7 @@ type twins interface {
 	incrTTL(ctx context.Context, g int) error
 	enqueue(ctx context.Context) error
 	setRow(ctx context.Context, g int, r record) error
-	setTrigger(ctx context.Context, g, i int) error
+	setTrigger(ctx context.Context, ident string) error
 	// claimAck takes one item and acknowledges it; it reports false,
 	// having taken nothing, when the queue is empty.
 	claimAck(ctx context.Context, g, i int) (bool, error)

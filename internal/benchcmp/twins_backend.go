@@ -83,11 +83,11 @@ func (t backendTwins) setRow(ctx context.Context, g int, r record) error {
 }
 
 // setTrigger: one Apply of SAdd reference to the schedule (a set: no
-// sorted sets here), HSet record (due, payload, ref), Expire record.
-func (t backendTwins) setTrigger(ctx context.Context, g, i int) error {
-	ident := triggerIdent(g, i)
+// sorted sets here; the due time is in the record), HSet record (due,
+// payload, ref), Expire record. Replacing a trigger is the same call.
+func (t backendTwins) setTrigger(ctx context.Context, ident string) error {
 	due := time.Now().Add(t.ttl)
-	ref := triggerRef(ident, due)
+	ref := triggerRef(ident)
 	key := t.l.rawTrigger(tenantRaw, ident, triggerAct)
 	return t.b.Apply(ctx, &store.SAddOp{Key: t.l.rawSchedule(), Members: []string{ref}},
 		&store.HSetOp{Key: key, Fields: triggerFields(due, ref)}, &store.ExpireOp{Key: key, TTL: t.ttl + retention})
@@ -124,10 +124,11 @@ func (t backendTwins) refill(ctx context.Context) error {
 	return err
 }
 
-// triggerRef is the raw scheduler's reference of a trigger:
-// T:A:I:N with N the due time in Unix nanoseconds, as the repository's.
-func triggerRef(ident string, due time.Time) string {
-	return tenantRaw + ":" + triggerAct + ":" + ident + ":" + strconv.FormatInt(due.UnixNano(), 10)
+// triggerRef is the raw scheduler's reference of a trigger, T:A:I: the
+// same for every due time, so that setting a trigger again moves its
+// entry in the schedule (ZADD) instead of adding one.
+func triggerRef(ident string) string {
+	return tenantRaw + ":" + triggerAct + ":" + ident
 }
 
 // triggerFields are the fields of a raw trigger record.

@@ -119,11 +119,11 @@ func (t goredisTwins) setRow(ctx context.Context, g int, r record) error {
 }
 
 // setTrigger: MULTI ZADD schedule (score: due Unix ms), HSET record (due,
-// payload, ref), PEXPIRE record EXEC: a scheduler with one sorted set.
-func (t goredisTwins) setTrigger(ctx context.Context, g, i int) error {
-	ident := triggerIdent(g, i)
+// payload, ref), PEXPIRE record EXEC: a scheduler with one sorted set
+// whose member is the trigger (so a replaced trigger only moves).
+func (t goredisTwins) setTrigger(ctx context.Context, ident string) error {
 	due := time.Now().Add(t.ttl)
-	ref := triggerRef(ident, due)
+	ref := triggerRef(ident)
 	key := t.l.rawTrigger(tenantRaw, ident, triggerAct)
 	_, err := t.c.TxPipelined(ctx, func(p goredis.Pipeliner) error {
 		p.ZAdd(ctx, t.l.rawSchedule(), goredis.Z{Score: float64(due.UnixMilli()), Member: ref})

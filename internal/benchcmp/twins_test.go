@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -143,4 +144,43 @@ func contents(t *testing.T, b store.Backend, key string) string {
 		s += " ttl"
 	}
 	return s
+}
+
+// TestResetTriggers: the reset of the trigger calls deletes every
+// trigger key of both sides, and nothing else.
+func TestResetTriggers(t *testing.T) {
+	ctx := context.Background()
+	prefix := newPrefix()
+	e, closeEnv, err := openEnv(ctx, "memory", &config{ttl: time.Hour}, prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeEnv()
+	for _, name := range []string{"User.Upsert", "Triggers.Set", "Triggers.Set/replace"} {
+		i := slices.IndexFunc(calls, func(c call) bool { return c.name == name })
+		repo, raw, err := calls[i].prepare(ctx, e, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			if err := errors.Join(repo(ctx, 0, i), raw(ctx, 0, i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	before := dump(t, e.b, prefix)
+	if n := len(before[tenantRepo]) + len(before[tenantRaw]) + len(before["shared"]); n < 10 {
+		t.Fatalf("only %d keys before the reset: %q", n, before)
+	}
+	if err := resetTriggers(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	left := dump(t, e.b, prefix)
+	var all []string
+	for _, v := range left {
+		all = append(all, v...)
+	}
+	if len(all) != 4 || len(left["shared"]) != 0 {
+		t.Errorf("after the reset: %q, want the 2 user records and 2 id sets only", all)
+	}
 }

@@ -125,11 +125,10 @@ func (t valkeyTwins) setRow(ctx context.Context, g int, r record) error {
 }
 
 // setTrigger: MULTI ZADD schedule (score: due Unix ms), HSET record (due,
-// payload, ref), PEXPIRE record EXEC.
-func (t valkeyTwins) setTrigger(ctx context.Context, g, i int) error {
-	ident := triggerIdent(g, i)
+// payload, ref), PEXPIRE record EXEC, as goredisTwins.setTrigger.
+func (t valkeyTwins) setTrigger(ctx context.Context, ident string) error {
 	due := time.Now().Add(t.ttl)
-	ref := triggerRef(ident, due)
+	ref := triggerRef(ident)
 	key := t.l.rawTrigger(tenantRaw, ident, triggerAct)
 	f := triggerFields(due, ref)
 	_, err := t.multi(ctx,
