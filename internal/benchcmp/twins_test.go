@@ -184,3 +184,34 @@ func TestResetTriggers(t *testing.T) {
 		t.Errorf("after the reset: %q, want the 2 user records and 2 id sets only", all)
 	}
 }
+
+func TestTwinErrorsRedis(t *testing.T) {
+	testTwinErrors(t, "redis", &config{redisURL: testenv.Server(t, testenv.RedisURL)})
+}
+
+func TestTwinErrorsValkey(t *testing.T) {
+	testTwinErrors(t, "valkey", &config{valkeyURL: testenv.Server(t, testenv.ValkeyURL)})
+}
+
+// testTwinErrors: a command that fails inside a twin's MULTI/EXEC (HSET
+// on a string: WRONGTYPE) is the twin's error, not a silent success.
+func testTwinErrors(t *testing.T, backend string, cfg *config) {
+	ctx := context.Background()
+	cfg.ttl = time.Hour
+	prefix := newPrefix()
+	e, closeEnv, err := openEnv(ctx, backend, cfg, prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := closeEnv(); err != nil {
+			t.Error(err)
+		}
+	}()
+	if err := e.b.Set(ctx, e.l.user(tenantRaw, userID(0)), "not a hash", 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.twins.upsertUser(ctx, 0, recordOf(0, 0)); err == nil || !strings.Contains(err.Error(), "WRONGTYPE") {
+		t.Errorf("upsertUser over a string: %v, want WRONGTYPE", err)
+	}
+}

@@ -19,7 +19,8 @@ type valkeyTwins struct {
 }
 
 // multi sends cmds inside MULTI/EXEC in one round trip and returns the
-// replies of EXEC.
+// replies of EXEC; a command that failed (queued, or inside EXEC) is the
+// error.
 func (t valkeyTwins) multi(ctx context.Context, cmds ...valkey.Completed) ([]valkey.ValkeyMessage, error) {
 	all := make([]valkey.Completed, 0, len(cmds)+2)
 	all = append(all, t.c.B().Multi().Build())
@@ -31,7 +32,16 @@ func (t valkeyTwins) multi(ctx context.Context, cmds ...valkey.Completed) ([]val
 			return nil, err
 		}
 	}
-	return res[len(res)-1].ToArray()
+	replies, err := res[len(res)-1].ToArray()
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range replies {
+		if err := m.Error(); err != nil {
+			return nil, err
+		}
+	}
+	return replies, nil
 }
 
 // pipeline sends cmds in one round trip and returns the first error.
