@@ -215,15 +215,15 @@ func prepSetTrigger(ident func(g, i int) string) func(context.Context, *env, int
 
 // prepClaimAck: Batch.Claim of one item (1-minute lease) then Batch.Ack,
 // every goroutine on one queue, against claimAck. When the queue is
-// empty, both sides push refillSize items with one RPUSH and claim again
-// (amortized: one push per 1024 operations).
+// empty, both sides push refillSize items in one call (the repository
+// with EnqueueAll, the twin with one RPUSH) and claim again (amortized:
+// one push per 1024 operations).
 func prepClaimAck(ctx context.Context, e *env, par int) (opFunc, opFunc, error) {
 	bt, err := repos.NewBatch(e.b, tenantRepo, e.opts(true))
 	if err != nil {
 		return nil, nil, err
 	}
 	q := repos.Queue{Service: service, Batch: claimBatch, Action: action}
-	qkey := e.l.queue(tenantRepo, service, claimBatch, action)
 	repo := func(ctx context.Context, _, _ int) error {
 		for range 3 {
 			c, err := bt.Claim(ctx, q, 1, time.Minute)
@@ -233,11 +233,11 @@ func prepClaimAck(ctx context.Context, e *env, par int) (opFunc, opFunc, error) 
 			if len(c.Items) > 0 {
 				return bt.Ack(ctx, q, c.ID)
 			}
-			if _, err := e.b.RPush(ctx, qkey, refillItems()...); err != nil {
+			if err := bt.EnqueueAll(ctx, q, refillItems()); err != nil {
 				return err
 			}
 		}
-		return fmt.Errorf("claim: queue %s still empty after refills", qkey)
+		return fmt.Errorf("claim: queue %v still empty after refills", q)
 	}
 	raw := func(ctx context.Context, g, i int) error {
 		for range 3 {
@@ -254,9 +254,17 @@ func prepClaimAck(ctx context.Context, e *env, par int) (opFunc, opFunc, error) 
 	return repo, raw, nil
 }
 
-// resetQueues deletes the queues Batch.Enqueue filled (both tenants).
+// resetQueues empties the queues Batch.Enqueue filled: the repository's
+// with Batch.Trim (whatever its key), the twin's with Del.
 func resetQueues(ctx context.Context, e *env) error {
-	_, err := e.b.Del(ctx, e.l.queue(tenantRepo, service, batchName, action), e.l.queue(tenantRaw, service, batchName, action))
+	bt, err := repos.NewBatch(e.b, tenantRepo, e.opts(true))
+	if err != nil {
+		return err
+	}
+	if err := bt.Trim(ctx, repos.Queue{Service: service, Batch: batchName, Action: action}, 1, 0); err != nil {
+		return err
+	}
+	_, err = e.b.Del(ctx, e.l.queue(tenantRaw, service, batchName, action))
 	return err
 }
 

@@ -215,3 +215,30 @@ func testTwinErrors(t *testing.T, backend string, cfg *config) {
 		t.Errorf("upsertUser over a string: %v, want WRONGTYPE", err)
 	}
 }
+
+// TestResetQueues: the reset of Batch.Enqueue empties both sides' queues.
+func TestResetQueues(t *testing.T) {
+	ctx := context.Background()
+	e, closeEnv, err := openEnv(ctx, "memory", &config{ttl: time.Hour}, newPrefix())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeEnv()
+	repo, raw, err := prepEnqueue(ctx, e, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := errors.Join(repo(ctx, 0, 0), raw(ctx, 0, 0)); err != nil {
+		t.Fatal(err)
+	}
+	keys := []string{e.l.queue(tenantRepo, service, batchName, action), e.l.queue(tenantRaw, service, batchName, action)}
+	if n, _ := e.b.Exists(ctx, keys...); n != 2 {
+		t.Fatalf("%d of the 2 queues exist after Enqueue", n)
+	}
+	if err := resetQueues(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := e.b.Exists(ctx, keys...); n != 0 {
+		t.Errorf("%d queues left after the reset", n)
+	}
+}
