@@ -107,6 +107,8 @@
 //
 //	go run ./internal/benchcmp -backends memory,bolt,redis,valkey -rounds 7 -time 500ms
 //
-// (88 pairs of 2 x 500 ms per round: about 12 minutes), pasted with the
-// command line it prints above the table.
+// (88 pairs of 2 x 500 ms per round, plus warm-ups, GCs and resets:
+// 15 to 20 minutes on 2 cores), pasted with the command line it prints
+// above the table. Bolt's sequential writes wait for fsync (several ms
+// each): below -time 500ms a slice holds only a few of them.
 package main
