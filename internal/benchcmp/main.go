@@ -44,7 +44,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if cfg.jsonPath != "" {
-		if err := writeJSON(cfg.jsonPath, args, pairs, cfg.firstRound); err != nil {
+		if err := writeJSON(cfg.jsonPath, args, pairs); err != nil {
 			fmt.Fprintln(stderr, "benchcmp:", err)
 			return 1
 		}
@@ -129,8 +129,6 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&cfg.jsonPath, "json", "", "write every round's measurements to this JSON file")
 	fs.BoolVar(&cfg.repoOnly, "repo-only", false, "measure the repository calls only (as compare does)")
 	fs.BoolVar(&cfg.list, "list", false, "list the pairs the flags select and exit (for compare)")
-	fs.IntVar(&cfg.firstRound, "first-round", 0, "number of the first round (set by compare)")
-	fs.IntVar(&cfg.ofRounds, "of-rounds", 0, "rounds of the whole comparison (set by compare)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

@@ -31,13 +31,13 @@ type row struct {
 func (r row) key() string { return r.Call + "|" + r.Backend + "|" + r.Mode }
 
 // rows flattens pairs into measurements, leaving out the missing ones.
-func rows(pairs []*pair, firstRound int) []row {
+func rows(pairs []*pair) []row {
 	var out []row
 	for _, p := range pairs {
 		for s, xs := range p.NsPerOp {
 			for r, x := range xs {
 				if !math.IsNaN(x) {
-					out = append(out, row{Round: firstRound + r, Call: p.Call, Backend: p.Backend,
+					out = append(out, row{Round: r, Call: p.Call, Backend: p.Backend,
 						Mode: mode(p.Par), Side: side(s).String(), NsPerOp: x})
 				}
 			}
@@ -47,8 +47,8 @@ func rows(pairs []*pair, firstRound int) []row {
 }
 
 // writeJSON writes the report to path.
-func writeJSON(path string, args []string, pairs []*pair, firstRound int) error {
-	b, err := json.MarshalIndent(report{Command: args, Go: runtime.Version(), Results: rows(pairs, firstRound)}, "", "  ")
+func writeJSON(path string, args []string, pairs []*pair) error {
+	b, err := json.MarshalIndent(report{Command: args, Go: runtime.Version(), Results: rows(pairs)}, "", "  ")
 	if err != nil {
 		return err
 	}

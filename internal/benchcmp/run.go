@@ -13,20 +13,18 @@ import (
 
 // config is what the flags ask for.
 type config struct {
-	backends   []string
-	pars       []int // goroutines of each mode: 1 is sequential
-	rounds     int
-	firstRound int           // number of the first round (compare runs one round per process)
-	ofRounds   int           // rounds of the whole comparison, for roundOrder; 0: firstRound+rounds
-	d          time.Duration // time of each contender in each round
-	slices     int           // the slices each round's time is cut into
-	calls      *regexp.Regexp
-	redisURL   string
-	valkeyURL  string
-	ttl        time.Duration
-	repoOnly   bool // measure the repository calls only (compare mode)
-	list       bool // list the selected pairs only (compare mode)
-	jsonPath   string
+	backends  []string
+	pars      []int // goroutines of each mode: 1 is sequential
+	rounds    int
+	d         time.Duration // time of each contender in each round
+	slices    int           // the slices each round's time is cut into
+	calls     *regexp.Regexp
+	redisURL  string
+	valkeyURL string
+	ttl       time.Duration
+	repoOnly  bool // measure the repository calls only (compare mode)
+	list      bool // list the selected pairs only (compare mode)
+	jsonPath  string
 }
 
 // pair is one row of the table: a call on a backend in a mode, its two
@@ -88,10 +86,6 @@ func preparePairs(ctx context.Context, e *env, cfg *config) ([]*pair, error) {
 // contender that fails leaves NaN in its slot and its error in the pair.
 // progress gets one line per round.
 func runRounds(ctx context.Context, pairs []*pair, cfg *config, m measurer, progress io.Writer) {
-	total := cfg.ofRounds
-	if total == 0 {
-		total = cfg.firstRound + cfg.rounds
-	}
 	for _, p := range pairs {
 		for s := range p.NsPerOp {
 			p.NsPerOp[s] = nans(cfg.rounds)
@@ -99,14 +93,14 @@ func runRounds(ctx context.Context, pairs []*pair, cfg *config, m measurer, prog
 	}
 	for r := range cfg.rounds {
 		start := time.Now()
-		order := roundOrder(cfg.firstRound+r, total, len(pairs))
+		order := roundOrder(r, cfg.rounds, len(pairs))
 		for i := 0; i+1 < len(order); i += 2 {
 			p := pairs[order[i].Pair]
 			sides := [2]side{order[i].Side, order[i+1].Side}
 			runPair(ctx, p, sides, r, cfg, m)
 			if p.reset != nil {
 				if err := p.reset(ctx); err != nil {
-					p.Errs = append(p.Errs, fmt.Sprintf("round %d reset: %v", cfg.firstRound+r, err))
+					p.Errs = append(p.Errs, fmt.Sprintf("round %d reset: %v", r, err))
 				}
 			}
 		}
@@ -132,7 +126,7 @@ func runPair(ctx context.Context, p *pair, sides [2]side, r int, cfg *config, m 
 			res, err := m(ctx, p.ops[s], p.Par, cfg.d/time.Duration(k))
 			if err != nil {
 				failed[s] = true
-				p.Errs = append(p.Errs, fmt.Sprintf("round %d %s: %v", cfg.firstRound+r, s, err))
+				p.Errs = append(p.Errs, fmt.Sprintf("round %d %s: %v", r, s, err))
 				continue
 			}
 			got[s] = append(got[s], res.NsPerOp)
