@@ -55,10 +55,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// settings describes the run under the table: what the defaults
-// resolved to, and the machine.
+// settings describes the run under the table: how to read it, what the
+// defaults resolved to, and the machine.
 func settings(cfg *config) string {
-	return fmt.Sprintf("backends %s; %d rounds of %v per contender in %d slices; modes %v goroutines; TTL %v; %s, GOMAXPROCS %d, %s/%s.",
+	return fmt.Sprintf("ns/op: each side's median over the rounds; ratio: the median and range of the rounds' own repo/raw ratios (not the quotient of the medians). "+
+		"backends %s; %d rounds of %v per contender in %d slices; modes %v goroutines; TTL %v; %s, GOMAXPROCS %d, %s/%s.",
 		strings.Join(cfg.backends, ","), cfg.rounds, cfg.d, cfg.slices, cfg.pars, cfg.ttl,
 		runtime.Version(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
 }
