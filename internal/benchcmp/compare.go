@@ -2,15 +2,13 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
-	"path/filepath"
-	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,33 +29,21 @@ type compareConfig struct {
 	rounds int
 	slices int
 	d      time.Duration
-	dir    string // where the children write their JSON
 }
 
 // compareMain runs "compare [flags] OLD NEW [flags of both builds...]":
-// two built benchcmp binaries measure the repository calls alternately.
-// Each round takes the pairs (call, backend, mode) in a rotated order,
-// and runs each pair's two builds in ABBA slices, one process per slice
-// (-repo-only -rounds 1 -slices 1, the pair alone): the two builds of a
-// call are measured moments apart, never a whole run apart. The table
-// gives the paired ratio new/old of each call.
+// both builds start once with -serve and prepare the same pairs; then
+// each round takes the pairs in a rotated order and measures each pair's
+// repository call with the two builds in ABBA slices, so that the two
+// builds of a call are measured moments apart, in warm processes. The
+// table gives the paired ratio new/old of each call.
 func compareMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cc, err := parseCompare(args, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "benchcmp compare:", err)
 		return 2
 	}
-	if cc.dir, err = os.MkdirTemp("", "benchcmp-compare-"); err != nil {
-		fmt.Fprintln(stderr, "benchcmp compare:", err)
-		return 1
-	}
-	defer os.RemoveAll(cc.dir)
-	keys, err := listPairs(ctx, cc.bins[sideNew], cc.pass)
-	if err != nil {
-		fmt.Fprintln(stderr, "benchcmp compare:", err)
-		return 1
-	}
-	pairs, err := comparePairs(ctx, cc, keys, stderr)
+	pairs, err := compareBuilds(ctx, cc, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "benchcmp compare:", err)
 		return 1
@@ -71,8 +57,8 @@ func parseCompare(args []string, stderr io.Writer) (*compareConfig, error) {
 	fs := flag.NewFlagSet("benchcmp compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cc := &compareConfig{}
-	fs.IntVar(&cc.rounds, "rounds", 5, "rounds; each measures every pair once with both builds")
-	fs.IntVar(&cc.slices, "slices", 2, "ABBA slices of each pair in each round (one process each)")
+	fs.IntVar(&cc.rounds, "rounds", 5, "rounds; each measures every pair with both builds")
+	fs.IntVar(&cc.slices, "slices", 6, "ABBA slices of each pair in each round")
 	fs.DurationVar(&cc.d, "time", 300*time.Millisecond, "time of each build for each pair in each round, over its slices")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -88,57 +74,86 @@ func parseCompare(args []string, stderr io.Writer) (*compareConfig, error) {
 	return cc, nil
 }
 
-// listPairs asks bin which pairs its flags select ("-list").
-func listPairs(ctx context.Context, bin string, pass []string) ([]row, error) {
-	var out, errs bytes.Buffer
-	cmd := exec.CommandContext(ctx, bin, append(append([]string{}, pass...), "-list")...)
-	cmd.Stdout, cmd.Stderr = &out, &errs
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("%s -list: %w\n%s", bin, err, errs.Bytes())
-	}
-	var keys []row
-	sc := bufio.NewScanner(&out)
-	for sc.Scan() {
-		f := strings.Split(sc.Text(), "\t")
-		if len(f) == 3 {
-			keys = append(keys, row{Call: f[0], Backend: f[1], Mode: f[2], Side: sideRepo.String()})
+// compareBuilds starts both builds, runs the rounds and stops them.
+func compareBuilds(ctx context.Context, cc *compareConfig, progress io.Writer) (pairs []*pair, err error) {
+	var builds [2]*build
+	defer func() {
+		for _, b := range builds {
+			if b != nil {
+				err = errors.Join(err, b.stop())
+			}
+		}
+	}()
+	for _, s := range []side{sideOld, sideNew} {
+		if builds[s], err = startBuild(cc.bins[s], cc.pass); err != nil {
+			return nil, err
 		}
 	}
-	if len(keys) == 0 {
-		return nil, fmt.Errorf("%s %s selects no pair", bin, commandLine(pass))
+	if !slices.Equal(builds[sideOld].pairs, builds[sideNew].pairs) {
+		return nil, fmt.Errorf("the two builds select different pairs:\nold: %q\nnew: %q", builds[sideOld].pairs, builds[sideNew].pairs)
 	}
-	return keys, nil
-}
-
-// comparePairs runs the rounds and returns one pair per key, with the
-// median of each build's slices in each round.
-func comparePairs(ctx context.Context, cc *compareConfig, keys []row, progress io.Writer) ([]*pair, error) {
-	pairs := make([]*pair, len(keys))
-	for i, k := range keys {
-		pairs[i] = &pair{Call: k.Call, Backend: k.Backend, Par: parOf(k.Mode),
-			NsPerOp: [2][]float64{nans(cc.rounds), nans(cc.rounds)}}
+	pairs = make([]*pair, len(builds[sideNew].pairs))
+	for i, k := range builds[sideNew].pairs {
+		f := strings.Fields(k)
+		pairs[i] = &pair{Call: f[0], Backend: f[1], Par: parOf(f[2]), NsPerOp: [2][]float64{nans(cc.rounds), nans(cc.rounds)}}
 	}
 	for r := range cc.rounds {
-		order := roundOrder(r, cc.rounds, len(keys))
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		order := roundOrder(r, cc.rounds, len(pairs))
 		for i := 0; i+1 < len(order); i += 2 {
-			k, p := keys[order[i].Pair], pairs[order[i].Pair]
-			var got [2][]float64
-			for j := range cc.slices {
-				for _, s := range compareOrder(r + j) {
-					ns, err := runSlice(ctx, cc, s, k, fmt.Sprintf("r%d-p%d-j%d-%s", r, order[i].Pair, j, s))
-					if err != nil {
-						return nil, err
-					}
-					got[s] = append(got[s], ns)
-				}
-			}
-			for s := range got {
-				p.NsPerOp[s][r] = median(got[s])
+			if err := compareTurn(builds, pairs, order[i].Pair, r, cc); err != nil {
+				return nil, err
 			}
 		}
 		fmt.Fprintf(progress, "benchcmp compare: round %d/%d done\n", r+1, cc.rounds)
 	}
 	return pairs, nil
+}
+
+// compareTurn measures pair i in round r: cc.slices ABBA slices of the
+// two builds, each side's median slice, then a reset in both builds. A
+// build's failed measurement is the pair's error, not the comparison's.
+func compareTurn(builds [2]*build, pairs []*pair, i, r int, cc *compareConfig) error {
+	p := pairs[i]
+	var got [2][]float64
+	d := cc.d / time.Duration(cc.slices)
+	for j := range cc.slices {
+		for _, s := range compareOrder(r + j) {
+			reply, err := builds[s].ask("run " + strconv.Itoa(i) + " " + strconv.FormatInt(d.Nanoseconds(), 10))
+			if err != nil {
+				return err
+			}
+			ns, err := strconv.ParseFloat(reply, 64)
+			if err != nil {
+				p.Errs = append(p.Errs, fmt.Sprintf("round %d %s build: %s", r, buildName(s), reply))
+				continue
+			}
+			got[s] = append(got[s], ns)
+		}
+	}
+	for s := range got {
+		if len(got[s]) == cc.slices {
+			p.NsPerOp[s][r] = median(got[s])
+		}
+	}
+	for _, b := range builds {
+		if reply, err := b.ask("reset " + strconv.Itoa(i)); err != nil {
+			return err
+		} else if reply != "" {
+			p.Errs = append(p.Errs, fmt.Sprintf("round %d reset: %s", r, reply))
+		}
+	}
+	return nil
+}
+
+// buildName names a side of compare.
+func buildName(s side) string {
+	if s == sideOld {
+		return "old"
+	}
+	return "new"
 }
 
 // compareOrder returns the order of the two builds in slice n: old first
@@ -151,39 +166,71 @@ func compareOrder(n int) [2]side {
 	return [2]side{sideNew, sideOld}
 }
 
-// runSlice runs build s on pair k alone for one slice and returns its
-// ns/op.
-func runSlice(ctx context.Context, cc *compareConfig, s side, k row, name string) (float64, error) {
-	out := filepath.Join(cc.dir, name+".json")
-	args := append(append([]string{}, cc.pass...), pairFlags(k)...)
-	args = append(args, "-repo-only", "-rounds", "1", "-slices", "1",
-		"-time", (cc.d / time.Duration(cc.slices)).String(), "-json", out)
-	var errs bytes.Buffer
-	cmd := exec.CommandContext(ctx, cc.bins[s], args...)
-	cmd.Stdout, cmd.Stderr = io.Discard, &errs
-	if err := cmd.Run(); err != nil {
-		return 0, fmt.Errorf("%s %s: %w\n%s", cc.bins[s], commandLine(args), err, errs.Bytes())
-	}
-	rep, err := readJSON(out)
-	if err != nil {
-		return 0, err
-	}
-	for _, x := range rep.Results {
-		if x.key() == k.key() && x.Side == sideRepo.String() {
-			return x.NsPerOp, nil
-		}
-	}
-	return 0, fmt.Errorf("%s %s: no measurement of %s (did it fail?)", cc.bins[s], commandLine(args), k.key())
+// build is one running build of benchcmp -serve.
+type build struct {
+	bin   string
+	cmd   *exec.Cmd
+	in    io.WriteCloser
+	out   *bufio.Scanner
+	errs  strings.Builder
+	pairs []string // "CALL BACKEND MODE"
 }
 
-// pairFlags are the flags selecting pair k alone; given after the
-// user's, they win.
-func pairFlags(k row) []string {
-	f := []string{"-calls", "^" + regexp.QuoteMeta(k.Call) + "$", "-backends", k.Backend}
-	if par := parOf(k.Mode); par > 1 {
-		return append(f, "-mode", "par", "-par", strconv.Itoa(par))
+// startBuild starts bin -serve with the flags pass and reads its pairs.
+func startBuild(bin string, pass []string) (*build, error) {
+	b := &build{bin: bin}
+	b.cmd = exec.Command(bin, append(append([]string{}, pass...), "-repo-only", "-serve")...)
+	b.cmd.Stderr = &b.errs
+	var err error
+	if b.in, err = b.cmd.StdinPipe(); err != nil {
+		return nil, err
 	}
-	return append(f, "-mode", "seq")
+	out, err := b.cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	b.out = bufio.NewScanner(out)
+	if err := b.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", bin, err)
+	}
+	for b.out.Scan() {
+		line := b.out.Text()
+		if line == "ready" {
+			return b, nil
+		}
+		if k, ok := strings.CutPrefix(line, "pair "); ok {
+			b.pairs = append(b.pairs, k)
+		}
+	}
+	return nil, errors.Join(fmt.Errorf("%s -serve stopped before it was ready: %s", bin, strings.TrimSpace(b.errs.String())), b.stop())
+}
+
+// ask sends one request and returns the reply's value: the text after
+// "ok " ("" for a bare ok); a reply "err ..." is returned as the value
+// whole, for the caller to record against its pair. A build that stops
+// answering is an error.
+func (b *build) ask(req string) (string, error) {
+	if _, err := io.WriteString(b.in, req+"\n"); err != nil {
+		return "", fmt.Errorf("%s: %w: %s", b.bin, err, strings.TrimSpace(b.errs.String()))
+	}
+	if !b.out.Scan() {
+		return "", fmt.Errorf("%s stopped answering: %s", b.bin, strings.TrimSpace(b.errs.String()))
+	}
+	reply := b.out.Text()
+	if v, ok := strings.CutPrefix(reply, "ok"); ok {
+		return strings.TrimPrefix(v, " "), nil
+	}
+	return reply, nil
+}
+
+// stop closes the build's stdin, so that it deletes its keys and exits,
+// and waits for it.
+func (b *build) stop() error {
+	_ = b.in.Close()
+	if err := b.cmd.Wait(); err != nil {
+		return fmt.Errorf("%s: %w: %s", b.bin, err, strings.TrimSpace(b.errs.String()))
+	}
+	return nil
 }
 
 // parOf reverses mode.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -21,7 +20,7 @@ func TestCompareEndToEnd(t *testing.T) {
 	var out, errs bytes.Buffer
 	args := []string{"compare", "-rounds", "2", "-slices", "1", "-time", "20ms", self, self,
 		"-backends", "memory", "-mode", "par", "-par", "4", "-calls", "^Generic.Incr$"}
-	if code := run(context.Background(), args, &out, &errs); code != 0 {
+	if code := run(context.Background(), args, nil, &out, &errs); code != 0 {
 		t.Fatalf("exit %d; stderr:\n%s", code, errs.String())
 	}
 	s := out.String()
@@ -44,21 +43,33 @@ func TestCompareOrderAlternates(t *testing.T) {
 	}
 }
 
-// TestPairFlags: the flags that select one pair match its call alone
-// (Generic.Incr, not Generic.Incr/ttl; the dot and plus are literal).
-func TestPairFlags(t *testing.T) {
-	got := pairFlags(row{Call: "Batch.Claim+Ack", Backend: "bolt", Mode: "par64"})
-	want := []string{"-calls", `^Batch\.Claim\+Ack$`, "-backends", "bolt", "-mode", "par", "-par", "64"}
-	if !slices.Equal(got, want) {
-		t.Errorf("pairFlags = %q, want %q", got, want)
-	}
+// TestServe: the measuring end of compare lists its pairs, then answers
+// each request on its line, and a bad request with an error, not a stop.
+func TestServe(t *testing.T) {
 	var out bytes.Buffer
-	cfg, err := parseFlags([]string{"-backends", "memory", "-mode", "seq", "-calls", `^Generic\.Incr$`}, &out)
+	cfg, err := parseFlags([]string{"-backends", "memory", "-mode", "seq", "-calls", `^(Generic\.Incr|Batch\.Enqueue)$`}, &out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	listPairsOf(&out, cfg)
-	if out.String() != "Generic.Incr\tmemory\tseq\n" {
-		t.Errorf("-list wrote %q", out.String())
+	in := strings.NewReader("run 0 1000000\nreset 1\nrun 2 1000\nrun 0 -5\nbogus\n")
+	if err := serve(context.Background(), cfg, in, &out); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	want := []string{"pair Generic.Incr memory seq", "pair Batch.Enqueue memory seq", "ready", "ok *", "ok",
+		`err no pair "2"`, `err bad duration "-5"`, `err malformed request "bogus"`}
+	if len(lines) != len(want) {
+		t.Fatalf("serve wrote %q, want %d lines like %q", lines, len(want), want)
+	}
+	for i, w := range want {
+		if w == "ok *" {
+			if !strings.HasPrefix(lines[i], "ok ") {
+				t.Errorf("line %d: %q, want ok and a number", i, lines[i])
+			}
+			continue
+		}
+		if lines[i] != w {
+			t.Errorf("line %d: %q, want %q", i, lines[i], w)
+		}
 	}
 }

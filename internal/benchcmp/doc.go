@@ -86,20 +86,24 @@
 //
 // # Comparing two builds
 //
-// compare runs two built binaries of this command alternately, pair by
-// pair, in ABBA slices (one process per slice, repository calls only),
-// and prints the paired ratio new/old. To compare main before and after
-// a change on memory and bolt:
+// compare starts two built binaries of this command once each, with
+// -serve and the same flags: each prepares the pairs and then measures
+// its repository call of a pair on request (serve.go). Each round takes
+// the pairs in a rotated order and measures each pair with the two builds
+// in ABBA slices, moments apart in warm processes; the table gives the
+// paired ratio new/old. To compare main before and after a change on
+// memory and bolt:
 //
 //	git worktree add /tmp/before <commit>
 //	cp -r internal/benchcmp /tmp/before/internal/   # if that commit predates it
 //	(cd /tmp/before && go build -o /tmp/bench-before ./internal/benchcmp)
 //	go build -o /tmp/bench-after ./internal/benchcmp
-//	/tmp/bench-after compare -rounds 7 -time 400ms /tmp/bench-before /tmp/bench-after -backends memory,bolt
+//	/tmp/bench-after compare -rounds 7 -time 600ms /tmp/bench-before /tmp/bench-after -backends memory,bolt
 //
-// A ratio whose range holds 1 is no measured change. The flags after the
-// two binaries go to both; compare sets -calls, -backends, -mode, -par,
-// -rounds, -slices, -time and -json of each process itself.
+// Both builds must select the same pairs (the older one needs this
+// command's calls). The flags after the two binaries go to both. A ratio
+// whose range holds 1 is no measured change; run compare of a build with
+// itself first to see the noise of the machine.
 //
 // # README figures
 //

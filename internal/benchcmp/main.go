@@ -16,14 +16,14 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
 
-// run is the command: "compare OLD NEW ..." or a benchmark run. It
-// returns the exit code.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// run is the command: "compare OLD NEW ...", a benchmark run, or (-serve)
+// the measuring end of compare. It returns the exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "compare" {
 		return compareMain(ctx, args[1:], stdout, stderr)
 	}
@@ -34,8 +34,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if cfg.list {
-		listPairsOf(stdout, cfg)
+	if cfg.serve {
+		if err := serve(ctx, cfg, stdin, stdout); err != nil {
+			fmt.Fprintln(stderr, "benchcmp -serve:", err)
+			return 1
+		}
 		return 0
 	}
 	pairs, err := bench(ctx, cfg, stderr)
@@ -67,39 +70,43 @@ func settings(cfg *config) string {
 // bench opens the backends, prepares every pair, runs the rounds and
 // deletes the run's keys.
 func bench(ctx context.Context, cfg *config, progress io.Writer) (pairs []*pair, err error) {
-	prefix := newPrefix()
-	for _, name := range cfg.backends {
-		e, closeEnv, err := openEnv(ctx, name, cfg, prefix)
-		if err != nil {
-			return nil, fmt.Errorf("open %s: %w", name, err)
-		}
-		defer func() { err = errors.Join(err, closeEnv()) }()
-		ps, err := preparePairs(ctx, e, cfg)
-		if err != nil {
-			return nil, err
-		}
-		pairs = append(pairs, ps...)
+	pairs, closeAll, err := openPairs(ctx, cfg)
+	if err != nil {
+		return nil, err
 	}
-	if len(pairs) == 0 {
-		return nil, fmt.Errorf("-calls %q matches no call (calls: %s)", cfg.calls, callNames())
-	}
+	defer func() { err = errors.Join(err, closeAll()) }()
 	runRounds(ctx, pairs, cfg, measure, progress)
 	return pairs, ctx.Err()
 }
 
-// listPairsOf writes the pairs cfg selects, one a line: call, backend
-// and mode, tab-separated (-list, for compare).
-func listPairsOf(w io.Writer, cfg *config) {
-	for _, b := range cfg.backends {
-		for _, c := range calls {
-			if cfg.calls != nil && !cfg.calls.MatchString(c.name) {
-				continue
-			}
-			for _, p := range cfg.pars {
-				fmt.Fprintf(w, "%s\t%s\t%s\n", c.name, b, mode(p))
-			}
+// openPairs opens the backends and prepares every pair cfg selects;
+// closeAll deletes the run's keys and closes the backends.
+func openPairs(ctx context.Context, cfg *config) (pairs []*pair, closeAll func() error, err error) {
+	prefix := newPrefix()
+	var closers []func() error
+	closeAll = func() error {
+		var errs []error
+		for _, c := range closers {
+			errs = append(errs, c())
 		}
+		return errors.Join(errs...)
 	}
+	for _, name := range cfg.backends {
+		e, closeEnv, err := openEnv(ctx, name, cfg, prefix)
+		if err != nil {
+			return nil, nil, errors.Join(fmt.Errorf("open %s: %w", name, err), closeAll())
+		}
+		closers = append(closers, closeEnv)
+		ps, err := preparePairs(ctx, e, cfg)
+		if err != nil {
+			return nil, nil, errors.Join(err, closeAll())
+		}
+		pairs = append(pairs, ps...)
+	}
+	if len(pairs) == 0 {
+		return nil, nil, errors.Join(fmt.Errorf("-calls %q matches no call (calls: %s)", cfg.calls, callNames()), closeAll())
+	}
+	return pairs, closeAll, nil
 }
 
 // callNames lists the calls, for error messages.
@@ -129,7 +136,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.DurationVar(&cfg.ttl, "ttl", time.Hour, "TTL of the records written (the repositories' Options.TTL)")
 	fs.StringVar(&cfg.jsonPath, "json", "", "write every round's measurements to this JSON file")
 	fs.BoolVar(&cfg.repoOnly, "repo-only", false, "measure the repository calls only (as compare does)")
-	fs.BoolVar(&cfg.list, "list", false, "list the pairs the flags select and exit (for compare)")
+	fs.BoolVar(&cfg.serve, "serve", false, "measure on request from stdin (the end of compare that runs a build)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

@@ -3,8 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,7 +21,7 @@ import (
 // compare's test can use this binary as both builds.
 func TestMain(m *testing.M) {
 	if os.Getenv("BENCHCMP_CHILD") == "1" {
-		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+		os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
 	goleak.VerifyTestMain(m)
 }
@@ -28,7 +32,7 @@ func TestMain(m *testing.M) {
 func TestSmokeMemory(t *testing.T) {
 	var out, errs bytes.Buffer
 	args := []string{"-backends", "memory", "-rounds", "1", "-time", "10ms", "-slices", "2", "-par", "4"}
-	if code := run(context.Background(), args, &out, &errs); code != 0 {
+	if code := run(context.Background(), args, nil, &out, &errs); code != 0 {
 		t.Fatalf("exit code %d; stderr:\n%s", code, errs.String())
 	}
 	s := out.String()
@@ -73,12 +77,12 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"stray"}, `unexpected argument "stray"`},
 	} {
 		var errs bytes.Buffer
-		if code := run(context.Background(), c.args, io.Discard, &errs); code != 2 || !strings.Contains(errs.String(), c.want) {
+		if code := run(context.Background(), c.args, nil, io.Discard, &errs); code != 2 || !strings.Contains(errs.String(), c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, code, errs.String(), c.want)
 		}
 	}
 	var errs bytes.Buffer
-	if code := run(context.Background(), []string{"-backends", "memory", "-calls", "^Nope$"}, io.Discard, &errs); code != 1 || !strings.Contains(errs.String(), "matches no call") {
+	if code := run(context.Background(), []string{"-backends", "memory", "-calls", "^Nope$"}, nil, io.Discard, &errs); code != 1 || !strings.Contains(errs.String(), "matches no call") {
 		t.Errorf("-calls matching nothing: exit %d, stderr %q", code, errs.String())
 	}
 }
@@ -102,10 +106,43 @@ func TestSmokeServers(t *testing.T) {
 	var out, errs bytes.Buffer
 	args := []string{"-backends", "redis,valkey", "-redis", redisURL, "-valkey", valkeyURL,
 		"-rounds", "1", "-time", "5ms", "-slices", "1", "-par", "4"}
-	if code := run(context.Background(), args, &out, &errs); code != 0 {
+	if code := run(context.Background(), args, nil, &out, &errs); code != 0 {
 		t.Fatalf("exit code %d; stderr:\n%s", code, errs.String())
 	}
 	if strings.Contains(out.String(), "failed") || strings.Contains(out.String(), "| - |") {
 		t.Errorf("a contender failed or was not measured:\n%s", out.String())
+	}
+}
+
+// TestJSON: -json writes every measurement: each round, each side.
+func TestJSON(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.json")
+	args := []string{"-backends", "memory", "-mode", "seq", "-calls", `^Generic\.Incr$`, "-rounds", "2",
+		"-slices", "1", "-time", "5ms", "-json", path}
+	var errs bytes.Buffer
+	if code := run(context.Background(), args, nil, io.Discard, &errs); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rep.Results {
+		if r.NsPerOp <= 0 || r.Call != "Generic.Incr" || r.Backend != "memory" || r.Mode != "seq" {
+			t.Errorf("row %+v", r)
+		}
+		got = append(got, fmt.Sprintf("%d %s", r.Round, r.Side))
+	}
+	slices.Sort(got)
+	if want := []string{"0 raw", "0 repo", "1 raw", "1 repo"}; !slices.Equal(got, want) {
+		t.Errorf("rows %q, want %q", got, want)
+	}
+	if !slices.Equal(rep.Command, args) {
+		t.Errorf("command %q, want %q", rep.Command, args)
 	}
 }

@@ -27,9 +27,6 @@ type row struct {
 	NsPerOp float64 `json:"ns_per_op"`
 }
 
-// key names the pair of a row.
-func (r row) key() string { return r.Call + "|" + r.Backend + "|" + r.Mode }
-
 // rows flattens pairs into measurements, leaving out the missing ones.
 func rows(pairs []*pair) []row {
 	var out []row
@@ -53,19 +50,6 @@ func writeJSON(path string, args []string, pairs []*pair) error {
 		return err
 	}
 	return os.WriteFile(path, append(b, '\n'), 0o644)
-}
-
-// readJSON reads a report written by writeJSON.
-func readJSON(path string) (report, error) {
-	var r report
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return r, err
-	}
-	if err := json.Unmarshal(b, &r); err != nil {
-		return r, fmt.Errorf("%s: %w", path, err)
-	}
-	return r, nil
 }
 
 // commandLine quotes args as a shell would need them.

@@ -23,7 +23,7 @@ type config struct {
 	valkeyURL string
 	ttl       time.Duration
 	repoOnly  bool // measure the repository calls only (compare mode)
-	list      bool // list the selected pairs only (compare mode)
+	serve     bool // measure on request (compare mode)
 	jsonPath  string
 }
 
