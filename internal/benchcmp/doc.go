@@ -21,6 +21,7 @@
 //	-calls RE    regular expression selecting calls (default all)
 //	-ttl D       the repositories' TTL (default 1h)
 //	-json FILE   also write every round's measurements as JSON
+//	-cpuprofile FILE  write a CPU profile of the run (both sides)
 //
 // benchcmp writes only to servers it is given: a network backend named
 // in -backends without its URL is an error. Every key goes under a prefix

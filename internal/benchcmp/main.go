@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 )
@@ -40,6 +41,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return 1
 		}
 		return 0
+	}
+	if cfg.cpuProfile != "" {
+		stop, err := startProfile(cfg.cpuProfile)
+		if err != nil {
+			fmt.Fprintln(stderr, "benchcmp:", err)
+			return 1
+		}
+		defer stop()
 	}
 	pairs, err := bench(ctx, cfg, stderr)
 	if err != nil {
@@ -109,6 +118,19 @@ func openPairs(ctx context.Context, cfg *config) (pairs []*pair, closeAll func()
 	return pairs, closeAll, nil
 }
 
+// startProfile starts a CPU profile written to path; stop ends it.
+func startProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); _ = f.Close() }, nil
+}
+
 // callNames lists the calls, for error messages.
 func callNames() string {
 	var names []string
@@ -134,6 +156,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&cfg.redisURL, "redis", os.Getenv("STORE_TEST_REDIS_URL"), "redis:// URL of the Redis server for the redis backend and go-redis (default $STORE_TEST_REDIS_URL)")
 	fs.StringVar(&cfg.valkeyURL, "valkey", os.Getenv("STORE_TEST_VALKEY_URL"), "valkey:// URL of the server for the valkey backend and valkey-go (default $STORE_TEST_VALKEY_URL)")
 	fs.DurationVar(&cfg.ttl, "ttl", time.Hour, "TTL of the records written (the repositories' Options.TTL)")
+	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the run (both sides) to this file")
 	fs.StringVar(&cfg.jsonPath, "json", "", "write every round's measurements to this JSON file")
 	fs.BoolVar(&cfg.repoOnly, "repo-only", false, "measure the repository calls only (as compare does)")
 	fs.BoolVar(&cfg.serve, "serve", false, "measure on request from stdin (the end of compare that runs a build)")

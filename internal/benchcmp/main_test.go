@@ -114,11 +114,12 @@ func TestSmokeServers(t *testing.T) {
 	}
 }
 
-// TestJSON: -json writes every measurement: each round, each side.
+// TestJSON: -json writes every measurement: each round, each side (and
+// -cpuprofile a profile).
 func TestJSON(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "out.json")
+	path, prof := filepath.Join(t.TempDir(), "out.json"), filepath.Join(t.TempDir(), "cpu.prof")
 	args := []string{"-backends", "memory", "-mode", "seq", "-calls", `^Generic\.Incr$`, "-rounds", "2",
-		"-slices", "1", "-time", "5ms", "-json", path}
+		"-slices", "1", "-time", "5ms", "-json", path, "-cpuprofile", prof}
 	var errs bytes.Buffer
 	if code := run(context.Background(), args, nil, io.Discard, &errs); code != 0 {
 		t.Fatalf("exit %d: %s", code, errs.String())
@@ -141,6 +142,9 @@ func TestJSON(t *testing.T) {
 	slices.Sort(got)
 	if want := []string{"0 raw", "0 repo", "1 raw", "1 repo"}; !slices.Equal(got, want) {
 		t.Errorf("rows %q, want %q", got, want)
+	}
+	if st, err := os.Stat(prof); err != nil || st.Size() == 0 {
+		t.Errorf("-cpuprofile: %v, %v", st, err)
 	}
 	if !slices.Equal(rep.Command, args) {
 		t.Errorf("command %q, want %q", rep.Command, args)

@@ -13,18 +13,19 @@ import (
 
 // config is what the flags ask for.
 type config struct {
-	backends  []string
-	pars      []int // goroutines of each mode: 1 is sequential
-	rounds    int
-	d         time.Duration // time of each contender in each round
-	slices    int           // the slices each round's time is cut into
-	calls     *regexp.Regexp
-	redisURL  string
-	valkeyURL string
-	ttl       time.Duration
-	repoOnly  bool // measure the repository calls only (compare mode)
-	serve     bool // measure on request (compare mode)
-	jsonPath  string
+	backends   []string
+	pars       []int // goroutines of each mode: 1 is sequential
+	rounds     int
+	d          time.Duration // time of each contender in each round
+	slices     int           // the slices each round's time is cut into
+	calls      *regexp.Regexp
+	redisURL   string
+	valkeyURL  string
+	ttl        time.Duration
+	repoOnly   bool // measure the repository calls only (compare mode)
+	serve      bool // measure on request (compare mode)
+	jsonPath   string
+	cpuProfile string
 }
 
 // pair is one row of the table: a call on a backend in a mode, its two
