@@ -33,11 +33,11 @@ func newPrefix() string {
 // openEnv opens backend name with the run's prefix and TTL; close
 // deletes every key of the prefix (network backends) and closes it.
 func openEnv(ctx context.Context, name string, cfg *config, prefix string) (e *env, close func() error, err error) {
-	e = &env{name: name, l: layout{p: prefix}, ttl: cfg.ttl}
+	e = &env{name: name, own: ownKeys{p: prefix}, ttl: cfg.ttl}
 	switch name {
 	case "memory":
 		e.b = memory.New(nil)
-		e.twins = backendTwins{b: e.b, l: e.l, ttl: e.ttl}
+		e.twins = backendTwins{b: e.b, own: e.own, ttl: e.ttl}
 		return e, e.b.Close, nil
 	case "bolt":
 		return openBolt(e)
@@ -49,7 +49,7 @@ func openEnv(ctx context.Context, name string, cfg *config, prefix string) (e *e
 		if err != nil {
 			return nil, nil, err
 		}
-		e.b, e.twins = b, goredisTwins{c: b.Client(), l: e.l, ttl: e.ttl}
+		e.b, e.twins = b, goredisTwins{c: b.Client(), own: e.own, ttl: e.ttl}
 	case "valkey":
 		if cfg.valkeyURL == "" {
 			return nil, nil, errNoServer(name)
@@ -63,7 +63,7 @@ func openEnv(ctx context.Context, name string, cfg *config, prefix string) (e *e
 			_ = sb.Close()
 			return nil, nil, fmt.Errorf("-valkey %q opens a %T, not the valkey backend: use a valkey:// URL", cfg.valkeyURL, sb)
 		}
-		e.b, e.twins = b, valkeyTwins{c: b.Client(), l: e.l, ttl: e.ttl}
+		e.b, e.twins = b, valkeyTwins{c: b.Client(), own: e.own, ttl: e.ttl}
 	default:
 		return nil, nil, fmt.Errorf("unknown backend %q in -backends (known: %v)", name, knownBackends)
 	}
@@ -94,7 +94,7 @@ func openBolt(e *env) (*env, func() error, error) {
 		return nil, nil, err
 	}
 	e.b = b
-	e.twins = backendTwins{b: b, l: e.l, ttl: e.ttl}
+	e.twins = backendTwins{b: b, own: e.own, ttl: e.ttl}
 	return e, func() error { return errors.Join(b.Close(), os.RemoveAll(dir)) }, nil
 }
 

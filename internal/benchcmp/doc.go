@@ -69,16 +69,18 @@
 //	Batch.Claim+Ack       LMOVE queue processing, then LREM processing (a reliable queue)
 //
 // The first eight twins write the very keys and values of the repository
-// call (layout.go copies repos/keys.go; TestTwinsWriteTheSameData checks
-// it on every backend, and fails when the copy is stale). The trigger and
-// claim twins do the job their own way, with keys of their own: their
+// call. They do not copy the key layout: at start, each learns the keys
+// its call writes by running the call for tenant rw on a scratch memory
+// backend (keys.go), so a change of repos/keys.go moves the twins with it;
+// TestTwinsWriteTheSameData checks the data on every backend. The trigger
+// and claim twins do the job their own way, with keys of their own: their
 // figures are the cost of the job, not of the repository's layout. The
 // sorted-set scheduler's member is the trigger (T:A:I), so setting a
 // trigger again only moves it; the reliable queue has no lease (a
 // crashed worker's items stay in the processing list for a reaper). On
-// memory and bolt, which have no sorted set and no LMOVE, the schedule is
-// a set and the claim is one Update (take the head, record it in flight)
-// then one HDel.
+// memory and bolt, which have no sorted set and no LMOVE here, the
+// schedule is a set and the claim is one Update (take the head, record it
+// in flight) then one HDel.
 //
 // Triggers.Set makes a new trigger at every operation; Batch.Enqueue
 // grows its queue: after each turn of these calls in a round, their keys

@@ -13,13 +13,13 @@ import (
 // possible (one Apply where the repository's call writes several keys).
 type backendTwins struct {
 	b   store.Backend
-	l   layout
+	own ownKeys
 	ttl time.Duration
 }
 
 // getUser: HGetAll of the record, then decodeRecord.
-func (t backendTwins) getUser(ctx context.Context, g int) (record, error) {
-	m, err := t.b.HGetAll(ctx, t.l.user(tenantRaw, userID(g)))
+func (t backendTwins) getUser(ctx context.Context, k twinKeys) (record, error) {
+	m, err := t.b.HGetAll(ctx, k.Hash)
 	if err != nil {
 		return record{}, err
 	}
@@ -28,86 +28,74 @@ func (t backendTwins) getUser(ctx context.Context, g int) (record, error) {
 
 // upsertUser: one Apply of HSet record, Expire record, SAdd bucket ids,
 // Expire bucket ids.
-func (t backendTwins) upsertUser(ctx context.Context, g int, r record) error {
-	u := userID(g)
-	key, ids := t.l.user(tenantRaw, u), t.l.userIDs(tenantRaw, u)
-	return t.b.Apply(ctx, &store.HSetOp{Key: key, Fields: r.fields()}, &store.ExpireOp{Key: key, TTL: t.ttl},
-		&store.SAddOp{Key: ids, Members: []string{u}}, &store.ExpireOp{Key: ids, TTL: t.ttl})
+func (t backendTwins) upsertUser(ctx context.Context, k twinKeys, user string, r record) error {
+	return t.b.Apply(ctx, &store.HSetOp{Key: k.Hash, Fields: r.fields()}, &store.ExpireOp{Key: k.Hash, TTL: t.ttl},
+		&store.SAddOp{Key: k.Set, Members: []string{user}}, &store.ExpireOp{Key: k.Set, TTL: t.ttl})
 }
 
 // upsertState: one Apply of HSet, Expire and HGetAll of the state.
-func (t backendTwins) upsertState(ctx context.Context, g int, r record) (map[string]string, error) {
-	key := t.l.handlerState(tenantRaw, userID(g), handlerName)
-	read := &store.HGetAllOp{Key: key}
-	err := t.b.Apply(ctx, &store.HSetOp{Key: key, Fields: r.fields()}, &store.ExpireOp{Key: key, TTL: t.ttl}, read)
+func (t backendTwins) upsertState(ctx context.Context, k twinKeys, r record) (map[string]string, error) {
+	read := &store.HGetAllOp{Key: k.Hash}
+	err := t.b.Apply(ctx, &store.HSetOp{Key: k.Hash, Fields: r.fields()}, &store.ExpireOp{Key: k.Hash, TTL: t.ttl}, read)
 	return read.Result, err
 }
 
 // setSharedField: one Apply of HSet field, Expire state, SAdd index,
 // Expire index.
-func (t backendTwins) setSharedField(ctx context.Context, g, i int) error {
-	u := userID(g)
-	key, idx := t.l.sharedState(tenantRaw, u, sharedName), t.l.sharedIndex(tenantRaw, u)
-	return t.b.Apply(ctx, &store.HSetOp{Key: key, Fields: map[string]string{sharedField: strconv.Itoa(i)}},
-		&store.ExpireOp{Key: key, TTL: t.ttl}, &store.SAddOp{Key: idx, Members: []string{sharedName}},
-		&store.ExpireOp{Key: idx, TTL: t.ttl})
+func (t backendTwins) setSharedField(ctx context.Context, k twinKeys, i int) error {
+	return t.b.Apply(ctx, &store.HSetOp{Key: k.Hash, Fields: map[string]string{sharedField: strconv.Itoa(i)}},
+		&store.ExpireOp{Key: k.Hash, TTL: t.ttl}, &store.SAddOp{Key: k.Set, Members: []string{sharedName}},
+		&store.ExpireOp{Key: k.Set, TTL: t.ttl})
 }
 
 // incr: IncrBy 1.
-func (t backendTwins) incr(ctx context.Context, g int) error {
-	_, err := t.b.IncrBy(ctx, t.l.generic(tenantRaw, counterName(g)), 1)
+func (t backendTwins) incr(ctx context.Context, k twinKeys) error {
+	_, err := t.b.IncrBy(ctx, k.String, 1)
 	return err
 }
 
 // incrTTL: one Apply of IncrBy 1 and Expire NX.
-func (t backendTwins) incrTTL(ctx context.Context, g int) error {
-	key := t.l.generic(tenantRaw, counterName(g))
-	return t.b.Apply(ctx, &store.IncrByOp{Key: key, Delta: 1}, &store.ExpireOp{Key: key, TTL: t.ttl, NX: true})
+func (t backendTwins) incrTTL(ctx context.Context, k twinKeys) error {
+	return t.b.Apply(ctx, &store.IncrByOp{Key: k.String, Delta: 1}, &store.ExpireOp{Key: k.String, TTL: t.ttl, NX: true})
 }
 
 // enqueue: one Apply of RPush, Expire queue, SAdd pending, Expire
 // pending (a local backend has no slots to keep apart).
-func (t backendTwins) enqueue(ctx context.Context) error {
-	q, p := t.l.queue(tenantRaw, service, batchName, action), t.l.pending(service)
-	return t.b.Apply(ctx, &store.RPushOp{Key: q, Values: []string{payload}}, &store.ExpireOp{Key: q, TTL: t.ttl},
-		&store.SAddOp{Key: p, Members: []string{tenantRaw}}, &store.ExpireOp{Key: p, TTL: t.ttl})
+func (t backendTwins) enqueue(ctx context.Context, k twinKeys) error {
+	return t.b.Apply(ctx, &store.RPushOp{Key: k.List, Values: []string{payload}}, &store.ExpireOp{Key: k.List, TTL: t.ttl},
+		&store.SAddOp{Key: k.Set, Members: []string{tenantRaw}}, &store.ExpireOp{Key: k.Set, TTL: t.ttl})
 }
 
 // setRow: one Apply of Del row, HSet row, Expire row, SAdd tables,
 // Expire tables.
-func (t backendTwins) setRow(ctx context.Context, g int, r record) error {
-	row, idx := t.l.row(tenantRaw, tableName, rowKey(g)), t.l.pkTables(tenantRaw, rowKey(g))
-	return t.b.Apply(ctx, &store.DelOp{Key: row}, &store.HSetOp{Key: row, Fields: r.fields()},
-		&store.ExpireOp{Key: row, TTL: t.ttl}, &store.SAddOp{Key: idx, Members: []string{tableName}},
-		&store.ExpireOp{Key: idx, TTL: t.ttl})
+func (t backendTwins) setRow(ctx context.Context, k twinKeys, r record) error {
+	return t.b.Apply(ctx, &store.DelOp{Key: k.Hash}, &store.HSetOp{Key: k.Hash, Fields: r.fields()},
+		&store.ExpireOp{Key: k.Hash, TTL: t.ttl}, &store.SAddOp{Key: k.Set, Members: []string{tableName}},
+		&store.ExpireOp{Key: k.Set, TTL: t.ttl})
 }
 
-// setTrigger: one Apply of SAdd reference to the schedule (a set: no
-// sorted sets here; the due time is in the record), HSet record (due,
-// payload, ref), Expire record. Replacing a trigger is the same call.
+// setTrigger: one Apply of SAdd trigger to the schedule (a set here; the
+// due time is in the record), HSet record (due, payload, ref), Expire
+// record. Replacing a trigger is the same call.
 func (t backendTwins) setTrigger(ctx context.Context, ident string) error {
 	due := time.Now().Add(t.ttl)
 	ref := triggerRef(ident)
-	key := t.l.rawTrigger(tenantRaw, ident, triggerAct)
-	return t.b.Apply(ctx, &store.SAddOp{Key: t.l.rawSchedule(), Members: []string{ref}},
+	key := t.own.trigger(ident, triggerAct)
+	return t.b.Apply(ctx, &store.SAddOp{Key: t.own.schedule(), Members: []string{ref}},
 		&store.HSetOp{Key: key, Fields: triggerFields(due, ref)}, &store.ExpireOp{Key: key, TTL: t.ttl + retention})
 }
 
 // claimAck: one Update of the queue and its claims hash (read the head
-// item; trim it off and record it in flight), then HDel of the claim.
-// The same atomic claim as the repository's, with no lease to check.
-func (t backendTwins) claimAck(ctx context.Context, g, i int) (bool, error) {
-	q := t.l.queue(tenantRaw, service, claimBatch, action)
-	inflight := t.l.rawProcessing(tenantRaw, service, claimBatch, action)
-	id := strconv.Itoa(g) + "." + strconv.Itoa(i)
+// item; trim it off and record it in flight), then HDel of the claim:
+// an atomic claim, as the repository's, with no lease to check.
+func (t backendTwins) claimAck(ctx context.Context, id string) (bool, error) {
+	q, inflight := t.own.queue(), t.own.processing()
 	took := false
 	err := t.b.Update(ctx, []string{q, inflight}, func(r store.Reader) ([]store.Op, error) {
 		head, err := r.LRange(ctx, q, 0, 0)
-		if err != nil || len(head) == 0 {
-			took = false
+		if took = err == nil && len(head) > 0; !took {
 			return nil, err
 		}
-		took = true
 		return []store.Op{&store.LTrimOp{Key: q, Start: 1, Stop: -1},
 			&store.HSetOp{Key: inflight, Fields: map[string]string{id: head[0]}}}, nil
 	})
@@ -120,7 +108,7 @@ func (t backendTwins) claimAck(ctx context.Context, g, i int) (bool, error) {
 
 // refill pushes refillItems onto the claimed queue.
 func (t backendTwins) refill(ctx context.Context) error {
-	_, err := t.b.RPush(ctx, t.l.queue(tenantRaw, service, claimBatch, action), refillItems()...)
+	_, err := t.b.RPush(ctx, t.own.queue(), refillItems()...)
 	return err
 }
 

@@ -14,13 +14,13 @@ import (
 // one that writes two slots is one pipeline (Pipelined).
 type goredisTwins struct {
 	c   goredis.UniversalClient
-	l   layout
+	own ownKeys
 	ttl time.Duration
 }
 
 // getUser: HGETALL, then decodeRecord.
-func (t goredisTwins) getUser(ctx context.Context, g int) (record, error) {
-	m, err := t.c.HGetAll(ctx, t.l.user(tenantRaw, userID(g))).Result()
+func (t goredisTwins) getUser(ctx context.Context, k twinKeys) (record, error) {
+	m, err := t.c.HGetAll(ctx, k.Hash).Result()
 	if err != nil {
 		return record{}, err
 	}
@@ -29,27 +29,24 @@ func (t goredisTwins) getUser(ctx context.Context, g int) (record, error) {
 
 // upsertUser: MULTI HSET record, PEXPIRE record, SADD bucket ids,
 // PEXPIRE bucket ids EXEC (record and ids share a slot).
-func (t goredisTwins) upsertUser(ctx context.Context, g int, r record) error {
-	u := userID(g)
-	key, ids := t.l.user(tenantRaw, u), t.l.userIDs(tenantRaw, u)
+func (t goredisTwins) upsertUser(ctx context.Context, k twinKeys, user string, r record) error {
 	_, err := t.c.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		p.HSet(ctx, key, "Name", r.Name, "Age", r.Age, "Email", r.Email)
-		p.PExpire(ctx, key, t.ttl)
-		p.SAdd(ctx, ids, u)
-		p.PExpire(ctx, ids, t.ttl)
+		p.HSet(ctx, k.Hash, "Name", r.Name, "Age", r.Age, "Email", r.Email)
+		p.PExpire(ctx, k.Hash, t.ttl)
+		p.SAdd(ctx, k.Set, user)
+		p.PExpire(ctx, k.Set, t.ttl)
 		return nil
 	})
 	return err
 }
 
 // upsertState: MULTI HSET, PEXPIRE, HGETALL EXEC.
-func (t goredisTwins) upsertState(ctx context.Context, g int, r record) (map[string]string, error) {
-	key := t.l.handlerState(tenantRaw, userID(g), handlerName)
+func (t goredisTwins) upsertState(ctx context.Context, k twinKeys, r record) (map[string]string, error) {
 	var all *goredis.MapStringStringCmd
 	_, err := t.c.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		p.HSet(ctx, key, "Name", r.Name, "Age", r.Age, "Email", r.Email)
-		p.PExpire(ctx, key, t.ttl)
-		all = p.HGetAll(ctx, key)
+		p.HSet(ctx, k.Hash, "Name", r.Name, "Age", r.Age, "Email", r.Email)
+		p.PExpire(ctx, k.Hash, t.ttl)
+		all = p.HGetAll(ctx, k.Hash)
 		return nil
 	})
 	if err != nil {
@@ -60,30 +57,27 @@ func (t goredisTwins) upsertState(ctx context.Context, g int, r record) (map[str
 
 // setSharedField: MULTI HSET field, PEXPIRE state, SADD index, PEXPIRE
 // index EXEC.
-func (t goredisTwins) setSharedField(ctx context.Context, g, i int) error {
-	u := userID(g)
-	key, idx := t.l.sharedState(tenantRaw, u, sharedName), t.l.sharedIndex(tenantRaw, u)
+func (t goredisTwins) setSharedField(ctx context.Context, k twinKeys, i int) error {
 	_, err := t.c.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		p.HSet(ctx, key, sharedField, i)
-		p.PExpire(ctx, key, t.ttl)
-		p.SAdd(ctx, idx, sharedName)
-		p.PExpire(ctx, idx, t.ttl)
+		p.HSet(ctx, k.Hash, sharedField, i)
+		p.PExpire(ctx, k.Hash, t.ttl)
+		p.SAdd(ctx, k.Set, sharedName)
+		p.PExpire(ctx, k.Set, t.ttl)
 		return nil
 	})
 	return err
 }
 
 // incr: INCR.
-func (t goredisTwins) incr(ctx context.Context, g int) error {
-	return t.c.Incr(ctx, t.l.generic(tenantRaw, counterName(g))).Err()
+func (t goredisTwins) incr(ctx context.Context, k twinKeys) error {
+	return t.c.Incr(ctx, k.String).Err()
 }
 
 // incrTTL: MULTI INCR, PEXPIRE NX EXEC (the TTL only for a new counter).
-func (t goredisTwins) incrTTL(ctx context.Context, g int) error {
-	key := t.l.generic(tenantRaw, counterName(g))
+func (t goredisTwins) incrTTL(ctx context.Context, k twinKeys) error {
 	_, err := t.c.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		p.Incr(ctx, key)
-		p.Do(ctx, "PEXPIRE", key, t.ttl.Milliseconds(), "NX")
+		p.Incr(ctx, k.String)
+		p.Do(ctx, "PEXPIRE", k.String, t.ttl.Milliseconds(), "NX")
 		return nil
 	})
 	return err
@@ -91,13 +85,12 @@ func (t goredisTwins) incrTTL(ctx context.Context, g int) error {
 
 // enqueue: one pipeline (no MULTI: two slots) of RPUSH, PEXPIRE queue,
 // SADD pending, PEXPIRE pending.
-func (t goredisTwins) enqueue(ctx context.Context) error {
-	q, pend := t.l.queue(tenantRaw, service, batchName, action), t.l.pending(service)
+func (t goredisTwins) enqueue(ctx context.Context, k twinKeys) error {
 	_, err := t.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
-		p.RPush(ctx, q, payload)
-		p.PExpire(ctx, q, t.ttl)
-		p.SAdd(ctx, pend, tenantRaw)
-		p.PExpire(ctx, pend, t.ttl)
+		p.RPush(ctx, k.List, payload)
+		p.PExpire(ctx, k.List, t.ttl)
+		p.SAdd(ctx, k.Set, tenantRaw)
+		p.PExpire(ctx, k.Set, t.ttl)
 		return nil
 	})
 	return err
@@ -105,14 +98,13 @@ func (t goredisTwins) enqueue(ctx context.Context) error {
 
 // setRow: MULTI DEL row, HSET row, PEXPIRE row, SADD tables, PEXPIRE
 // tables EXEC.
-func (t goredisTwins) setRow(ctx context.Context, g int, r record) error {
-	row, idx := t.l.row(tenantRaw, tableName, rowKey(g)), t.l.pkTables(tenantRaw, rowKey(g))
+func (t goredisTwins) setRow(ctx context.Context, k twinKeys, r record) error {
 	_, err := t.c.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		p.Del(ctx, row)
-		p.HSet(ctx, row, "Name", r.Name, "Age", r.Age, "Email", r.Email)
-		p.PExpire(ctx, row, t.ttl)
-		p.SAdd(ctx, idx, tableName)
-		p.PExpire(ctx, idx, t.ttl)
+		p.Del(ctx, k.Hash)
+		p.HSet(ctx, k.Hash, "Name", r.Name, "Age", r.Age, "Email", r.Email)
+		p.PExpire(ctx, k.Hash, t.ttl)
+		p.SAdd(ctx, k.Set, tableName)
+		p.PExpire(ctx, k.Set, t.ttl)
 		return nil
 	})
 	return err
@@ -124,9 +116,9 @@ func (t goredisTwins) setRow(ctx context.Context, g int, r record) error {
 func (t goredisTwins) setTrigger(ctx context.Context, ident string) error {
 	due := time.Now().Add(t.ttl)
 	ref := triggerRef(ident)
-	key := t.l.rawTrigger(tenantRaw, ident, triggerAct)
+	key := t.own.trigger(ident, triggerAct)
 	_, err := t.c.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		p.ZAdd(ctx, t.l.rawSchedule(), goredis.Z{Score: float64(due.UnixMilli()), Member: ref})
+		p.ZAdd(ctx, t.own.schedule(), goredis.Z{Score: float64(due.UnixMilli()), Member: ref})
 		p.HSet(ctx, key, triggerFields(due, ref))
 		p.PExpire(ctx, key, t.ttl+retention)
 		return nil
@@ -137,17 +129,15 @@ func (t goredisTwins) setTrigger(ctx context.Context, ident string) error {
 // claimAck: the reliable queue: LMOVE queue processing LEFT RIGHT (the
 // item is never lost: it sits in the processing list until acked), then
 // LREM processing 1 item (the ack). Two round trips, no lease.
-func (t goredisTwins) claimAck(ctx context.Context, g, i int) (bool, error) {
-	q := t.l.queue(tenantRaw, service, claimBatch, action)
-	proc := t.l.rawProcessing(tenantRaw, service, claimBatch, action)
-	item, err := t.c.LMove(ctx, q, proc, "LEFT", "RIGHT").Result()
+func (t goredisTwins) claimAck(ctx context.Context, _ string) (bool, error) {
+	item, err := t.c.LMove(ctx, t.own.queue(), t.own.processing(), "LEFT", "RIGHT").Result()
 	if errors.Is(err, goredis.Nil) {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	return true, t.c.LRem(ctx, proc, 1, item).Err()
+	return true, t.c.LRem(ctx, t.own.processing(), 1, item).Err()
 }
 
 // refill pushes refillItems onto the claimed queue.
@@ -157,5 +147,5 @@ func (t goredisTwins) refill(ctx context.Context) error {
 	for i, it := range items {
 		args[i] = it
 	}
-	return t.c.RPush(ctx, t.l.queue(tenantRaw, service, claimBatch, action), args...).Err()
+	return t.c.RPush(ctx, t.own.queue(), args...).Err()
 }

@@ -35,8 +35,8 @@ func TestTwinsWriteTheSameDataValkey(t *testing.T) {
 // testSameData runs each call of sameData a few times on both sides, on
 // a prefix of its own, and compares what each side left: the same keys
 // (tenant aside), of the same type, with the same contents, each with a
-// TTL. This is also what catches a stale copy of the key layout in
-// layout.go.
+// TTL: the twin's learned keys are the call's, and it writes the same
+// contents there.
 func testSameData(t *testing.T, backend string, cfg *config) {
 	ctx := context.Background()
 	cfg.ttl = time.Hour
@@ -208,10 +208,14 @@ func testTwinErrors(t *testing.T, backend string, cfg *config) {
 			t.Error(err)
 		}
 	}()
-	if err := e.b.Set(ctx, e.l.user(tenantRaw, userID(0)), "not a hash", 0); err != nil {
+	keys, err := userKeys(ctx, e, 1)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.twins.upsertUser(ctx, 0, recordOf(0, 0)); err == nil || !strings.Contains(err.Error(), "WRONGTYPE") {
+	if err := e.b.Set(ctx, keys[0].Hash, "not a hash", 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.twins.upsertUser(ctx, keys[0], userID(0), recordOf(0, 0)); err == nil || !strings.Contains(err.Error(), "WRONGTYPE") {
 		t.Errorf("upsertUser over a string: %v, want WRONGTYPE", err)
 	}
 }
@@ -231,7 +235,14 @@ func TestResetQueues(t *testing.T) {
 	if err := errors.Join(repo(ctx, 0, 0), raw(ctx, 0, 0)); err != nil {
 		t.Fatal(err)
 	}
-	keys := []string{e.l.queue(tenantRepo, service, batchName, action), e.l.queue(tenantRaw, service, batchName, action)}
+	var keys []string
+	for _, tenant := range []string{tenantRepo, tenantRaw} {
+		k, err := enqueueKeys(ctx, e, tenant)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k.List)
+	}
 	if n, _ := e.b.Exists(ctx, keys...); n != 2 {
 		t.Fatalf("%d of the 2 queues exist after Enqueue", n)
 	}
@@ -240,5 +251,34 @@ func TestResetQueues(t *testing.T) {
 	}
 	if n, _ := e.b.Exists(ctx, keys...); n != 0 {
 		t.Errorf("%d queues left after the reset", n)
+	}
+}
+
+// TestLearn: learn returns the key of each type the call wrote, and
+// fails, naming the keys, when the call wrote another set of types.
+func TestLearn(t *testing.T) {
+	ctx := context.Background()
+	k, err := learn(ctx, listAndSet, func(b store.Backend) error {
+		return b.Apply(ctx, &store.RPushOp{Key: "q", Values: []string{"x"}}, &store.SAddOp{Key: "s", Members: []string{"m"}})
+	})
+	if err != nil || k != (twinKeys{List: "q", Set: "s"}) {
+		t.Errorf("learn = %+v, %v; want the list q and the set s", k, err)
+	}
+	for name, do := range map[string]func(b store.Backend) error{
+		"two sets": func(b store.Backend) error {
+			_, err := b.SAdd(ctx, "a", "m")
+			_, err2 := b.SAdd(ctx, "b", "m")
+			return errors.Join(err, err2)
+		},
+		"a type not wanted": func(b store.Backend) error { return b.Set(ctx, "k", "v", 0) },
+		"a type missing":    func(b store.Backend) error { _, err := b.SAdd(ctx, "s", "m"); return err },
+	} {
+		if k, err := learn(ctx, hashAndSet, do); err == nil {
+			t.Errorf("%s: learn = %+v, want an error", name, k)
+		}
+	}
+	boom := errors.New("boom")
+	if _, err := learn(ctx, hashOnly, func(store.Backend) error { return boom }); !errors.Is(err, boom) {
+		t.Errorf("a failing call: %v, want boom", err)
 	}
 }

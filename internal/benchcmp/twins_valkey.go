@@ -14,7 +14,7 @@ import (
 // connection); one that writes two slots is one DoMulti pipeline.
 type valkeyTwins struct {
 	c   valkey.Client
-	l   layout
+	own ownKeys
 	ttl time.Duration
 }
 
@@ -66,8 +66,8 @@ func (t valkeyTwins) pexpire(key string, ttl time.Duration) valkey.Completed {
 }
 
 // getUser: HGETALL, then decodeRecord.
-func (t valkeyTwins) getUser(ctx context.Context, g int) (record, error) {
-	m, err := t.c.Do(ctx, t.c.B().Hgetall().Key(t.l.user(tenantRaw, userID(g))).Build()).AsStrMap()
+func (t valkeyTwins) getUser(ctx context.Context, k twinKeys) (record, error) {
+	m, err := t.c.Do(ctx, t.c.B().Hgetall().Key(k.Hash).Build()).AsStrMap()
 	if err != nil {
 		return record{}, err
 	}
@@ -76,18 +76,15 @@ func (t valkeyTwins) getUser(ctx context.Context, g int) (record, error) {
 
 // upsertUser: MULTI HSET record, PEXPIRE record, SADD bucket ids,
 // PEXPIRE bucket ids EXEC.
-func (t valkeyTwins) upsertUser(ctx context.Context, g int, r record) error {
-	u := userID(g)
-	key, ids := t.l.user(tenantRaw, u), t.l.userIDs(tenantRaw, u)
-	_, err := t.multi(ctx, t.hset(key, r), t.pexpire(key, t.ttl),
-		t.c.B().Sadd().Key(ids).Member(u).Build(), t.pexpire(ids, t.ttl))
+func (t valkeyTwins) upsertUser(ctx context.Context, k twinKeys, user string, r record) error {
+	_, err := t.multi(ctx, t.hset(k.Hash, r), t.pexpire(k.Hash, t.ttl),
+		t.c.B().Sadd().Key(k.Set).Member(user).Build(), t.pexpire(k.Set, t.ttl))
 	return err
 }
 
 // upsertState: MULTI HSET, PEXPIRE, HGETALL EXEC.
-func (t valkeyTwins) upsertState(ctx context.Context, g int, r record) (map[string]string, error) {
-	key := t.l.handlerState(tenantRaw, userID(g), handlerName)
-	res, err := t.multi(ctx, t.hset(key, r), t.pexpire(key, t.ttl), t.c.B().Hgetall().Key(key).Build())
+func (t valkeyTwins) upsertState(ctx context.Context, k twinKeys, r record) (map[string]string, error) {
+	res, err := t.multi(ctx, t.hset(k.Hash, r), t.pexpire(k.Hash, t.ttl), t.c.B().Hgetall().Key(k.Hash).Build())
 	if err != nil {
 		return nil, err
 	}
@@ -96,41 +93,36 @@ func (t valkeyTwins) upsertState(ctx context.Context, g int, r record) (map[stri
 
 // setSharedField: MULTI HSET field, PEXPIRE state, SADD index, PEXPIRE
 // index EXEC.
-func (t valkeyTwins) setSharedField(ctx context.Context, g, i int) error {
-	u := userID(g)
-	key, idx := t.l.sharedState(tenantRaw, u, sharedName), t.l.sharedIndex(tenantRaw, u)
-	_, err := t.multi(ctx, t.c.B().Hset().Key(key).FieldValue().FieldValue(sharedField, strconv.Itoa(i)).Build(),
-		t.pexpire(key, t.ttl), t.c.B().Sadd().Key(idx).Member(sharedName).Build(), t.pexpire(idx, t.ttl))
+func (t valkeyTwins) setSharedField(ctx context.Context, k twinKeys, i int) error {
+	_, err := t.multi(ctx, t.c.B().Hset().Key(k.Hash).FieldValue().FieldValue(sharedField, strconv.Itoa(i)).Build(),
+		t.pexpire(k.Hash, t.ttl), t.c.B().Sadd().Key(k.Set).Member(sharedName).Build(), t.pexpire(k.Set, t.ttl))
 	return err
 }
 
 // incr: INCR.
-func (t valkeyTwins) incr(ctx context.Context, g int) error {
-	return t.c.Do(ctx, t.c.B().Incr().Key(t.l.generic(tenantRaw, counterName(g))).Build()).Error()
+func (t valkeyTwins) incr(ctx context.Context, k twinKeys) error {
+	return t.c.Do(ctx, t.c.B().Incr().Key(k.String).Build()).Error()
 }
 
 // incrTTL: MULTI INCR, PEXPIRE NX EXEC.
-func (t valkeyTwins) incrTTL(ctx context.Context, g int) error {
-	key := t.l.generic(tenantRaw, counterName(g))
-	_, err := t.multi(ctx, t.c.B().Incr().Key(key).Build(),
-		t.c.B().Pexpire().Key(key).Milliseconds(t.ttl.Milliseconds()).Nx().Build())
+func (t valkeyTwins) incrTTL(ctx context.Context, k twinKeys) error {
+	_, err := t.multi(ctx, t.c.B().Incr().Key(k.String).Build(),
+		t.c.B().Pexpire().Key(k.String).Milliseconds(t.ttl.Milliseconds()).Nx().Build())
 	return err
 }
 
 // enqueue: one pipeline (two slots) of RPUSH, PEXPIRE queue, SADD
 // pending, PEXPIRE pending.
-func (t valkeyTwins) enqueue(ctx context.Context) error {
-	q, pend := t.l.queue(tenantRaw, service, batchName, action), t.l.pending(service)
-	return t.pipeline(ctx, t.c.B().Rpush().Key(q).Element(payload).Build(), t.pexpire(q, t.ttl),
-		t.c.B().Sadd().Key(pend).Member(tenantRaw).Build(), t.pexpire(pend, t.ttl))
+func (t valkeyTwins) enqueue(ctx context.Context, k twinKeys) error {
+	return t.pipeline(ctx, t.c.B().Rpush().Key(k.List).Element(payload).Build(), t.pexpire(k.List, t.ttl),
+		t.c.B().Sadd().Key(k.Set).Member(tenantRaw).Build(), t.pexpire(k.Set, t.ttl))
 }
 
 // setRow: MULTI DEL row, HSET row, PEXPIRE row, SADD tables, PEXPIRE
 // tables EXEC.
-func (t valkeyTwins) setRow(ctx context.Context, g int, r record) error {
-	row, idx := t.l.row(tenantRaw, tableName, rowKey(g)), t.l.pkTables(tenantRaw, rowKey(g))
-	_, err := t.multi(ctx, t.c.B().Del().Key(row).Build(), t.hset(row, r), t.pexpire(row, t.ttl),
-		t.c.B().Sadd().Key(idx).Member(tableName).Build(), t.pexpire(idx, t.ttl))
+func (t valkeyTwins) setRow(ctx context.Context, k twinKeys, r record) error {
+	_, err := t.multi(ctx, t.c.B().Del().Key(k.Hash).Build(), t.hset(k.Hash, r), t.pexpire(k.Hash, t.ttl),
+		t.c.B().Sadd().Key(k.Set).Member(tableName).Build(), t.pexpire(k.Set, t.ttl))
 	return err
 }
 
@@ -139,10 +131,10 @@ func (t valkeyTwins) setRow(ctx context.Context, g int, r record) error {
 func (t valkeyTwins) setTrigger(ctx context.Context, ident string) error {
 	due := time.Now().Add(t.ttl)
 	ref := triggerRef(ident)
-	key := t.l.rawTrigger(tenantRaw, ident, triggerAct)
+	key := t.own.trigger(ident, triggerAct)
 	f := triggerFields(due, ref)
 	_, err := t.multi(ctx,
-		t.c.B().Zadd().Key(t.l.rawSchedule()).ScoreMember().ScoreMember(float64(due.UnixMilli()), ref).Build(),
+		t.c.B().Zadd().Key(t.own.schedule()).ScoreMember().ScoreMember(float64(due.UnixMilli()), ref).Build(),
 		t.c.B().Hset().Key(key).FieldValue().FieldValue("due", f["due"]).FieldValue("payload", f["payload"]).
 			FieldValue("ref", f["ref"]).Build(),
 		t.pexpire(key, t.ttl+retention))
@@ -151,10 +143,9 @@ func (t valkeyTwins) setTrigger(ctx context.Context, ident string) error {
 
 // claimAck: LMOVE queue processing LEFT RIGHT, then LREM processing 1
 // item, as goredisTwins.claimAck.
-func (t valkeyTwins) claimAck(ctx context.Context, g, i int) (bool, error) {
-	q := t.l.queue(tenantRaw, service, claimBatch, action)
-	proc := t.l.rawProcessing(tenantRaw, service, claimBatch, action)
-	item, err := t.c.Do(ctx, t.c.B().Lmove().Source(q).Destination(proc).Left().Right().Build()).ToString()
+func (t valkeyTwins) claimAck(ctx context.Context, _ string) (bool, error) {
+	proc := t.own.processing()
+	item, err := t.c.Do(ctx, t.c.B().Lmove().Source(t.own.queue()).Destination(proc).Left().Right().Build()).ToString()
 	if valkey.IsValkeyNil(err) {
 		return false, nil
 	}
@@ -166,6 +157,5 @@ func (t valkeyTwins) claimAck(ctx context.Context, g, i int) (bool, error) {
 
 // refill pushes refillItems onto the claimed queue.
 func (t valkeyTwins) refill(ctx context.Context) error {
-	q := t.l.queue(tenantRaw, service, claimBatch, action)
-	return t.c.Do(ctx, t.c.B().Rpush().Key(q).Element(refillItems()...).Build()).Error()
+	return t.c.Do(ctx, t.c.B().Rpush().Key(t.own.queue()).Element(refillItems()...).Build()).Error()
 }
