@@ -78,9 +78,9 @@
 // sorted-set scheduler's member is the trigger (T:A:I), so setting a
 // trigger again only moves it; the reliable queue has no lease (a
 // crashed worker's items stay in the processing list for a reaper). On
-// memory and bolt, which have no sorted set and no LMOVE here, the
-// schedule is a set and the claim is one Update (take the head, record it
-// in flight) then one HDel.
+// memory and bolt the scheduler is one Apply (ZAdd, HSet, Expire), and,
+// with no LMOVE in the contract, the claim is one Update (take the head,
+// record it in flight) then one HDel.
 //
 // Triggers.Set makes a new trigger at every operation; Batch.Enqueue
 // grows its queue: after each turn of these calls in a round, their keys

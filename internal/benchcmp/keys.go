@@ -61,8 +61,7 @@ func learn(ctx context.Context, want []store.Type, do func(b store.Backend) erro
 type ownKeys struct{ p string }
 
 // schedule is the raw scheduler's schedule: p raw:{p triggers}:due, a
-// sorted set of triggers by due time (a set on memory and bolt, which
-// have no sorted sets here).
+// sorted set of triggers by due time.
 func (o ownKeys) schedule() string { return o.triggersTag() + ":due" }
 
 // trigger is the raw scheduler's record of a trigger, in the schedule's

@@ -74,14 +74,14 @@ func (t backendTwins) setRow(ctx context.Context, k twinKeys, r record) error {
 		&store.ExpireOp{Key: k.Set, TTL: t.ttl})
 }
 
-// setTrigger: one Apply of SAdd trigger to the schedule (a set here; the
-// due time is in the record), HSet record (due, payload, ref), Expire
-// record. Replacing a trigger is the same call.
+// setTrigger: one Apply of ZAdd trigger to the schedule (score: due Unix
+// ms), HSet record (due, payload, ref), Expire record, as the Redis
+// twins' MULTI. Replacing a trigger is the same call.
 func (t backendTwins) setTrigger(ctx context.Context, ident string) error {
 	due := time.Now().Add(t.ttl)
 	ref := triggerRef(ident)
 	key := t.own.trigger(ident, triggerAct)
-	return t.b.Apply(ctx, &store.SAddOp{Key: t.own.schedule(), Members: []string{ref}},
+	return t.b.Apply(ctx, &store.ZAddOp{Key: t.own.schedule(), Members: []store.ZMember{{Member: ref, Score: float64(due.UnixMilli())}}},
 		&store.HSetOp{Key: key, Fields: triggerFields(due, ref)}, &store.ExpireOp{Key: key, TTL: t.ttl + retention})
 }
 
