@@ -108,6 +108,16 @@
 // whose range holds 1 is no measured change; run compare of a build with
 // itself first to see the noise of the machine.
 //
+// # Limits
+//
+// Measured on standalone servers only: on a cluster URL the repositories
+// and the go-redis twins run (the keys of one MULTI share a hash tag),
+// but the valkey twins' MULTI through DoMulti is untested there. The
+// valkey backend's client-side cache is off (its default): a cached read
+// is another comparison, cached against uncached, not against a twin.
+// On a loaded machine the ranges are wide: judge a ratio by its range,
+// and add rounds.
+//
 // # README figures
 //
 // The README's performance table is the output of, on a quiet machine:
