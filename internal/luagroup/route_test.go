@@ -104,6 +104,9 @@ var routeCases = []routeCase{
 	{"sadd+pexpirenx+pexpiregt", luagroup.RouteShape, func(k string) []store.Op {
 		return []store.Op{&store.SAddOp{Key: k, Members: []string{"m"}}, &store.ExpireOp{Key: k, TTL: 2 * time.Hour, NX: true}, &store.ExpireOp{Key: k, TTL: 2 * time.Hour, GT: true}}
 	}},
+	{"sadd+pexpirenx+pexpiregt longer", luagroup.RouteShape, func(k string) []store.Op {
+		return []store.Op{&store.SAddOp{Key: k, Members: []string{"m"}}, &store.ExpireOp{Key: k, TTL: time.Hour, NX: true}, &store.ExpireOp{Key: k, TTL: 2 * time.Hour, GT: true}}
+	}},
 	{"set+pexpiregt", luagroup.RouteMulti, func(k string) []store.Op {
 		return []store.Op{&store.SetOp{Key: k, Value: "v", TTL: time.Minute}, &store.ExpireOp{Key: k + ":2", TTL: 2 * time.Hour, GT: true}}
 	}},
@@ -224,7 +227,13 @@ var routeStates = map[string]func(ctx context.Context, c *redis.Client, k string
 		c.PExpire(ctx, k+":2", time.Minute)
 	},
 	"index wrong": func(ctx context.Context, c *redis.Client, k string) { c.Set(ctx, k+":2", "y", 0) },
-	"list":        func(ctx context.Context, c *redis.Client, k string) { c.RPush(ctx, k, "a", "b", "c") },
+	"index longer": func(ctx context.Context, c *redis.Client, k string) {
+		c.HSet(ctx, k, "f", "7")
+		c.SAdd(ctx, k+":2", "n")
+		c.PExpire(ctx, k+":2", 200*time.Hour)
+	},
+	"index no TTL": func(ctx context.Context, c *redis.Client, k string) { c.SAdd(ctx, k+":2", "n") },
+	"list":         func(ctx context.Context, c *redis.Client, k string) { c.RPush(ctx, k, "a", "b", "c") },
 	"set": func(ctx context.Context, c *redis.Client, k string) {
 		c.SAdd(ctx, k, "m")
 		c.PExpire(ctx, k, time.Hour)

@@ -4,6 +4,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -92,56 +93,99 @@ end
 
 // shapePlan is how a group runs as a ShapeScript.
 type shapePlan struct {
-	ops    []store.Op
-	keys   []string // KEYS: the group's keys in first-use order
-	opKey  []int    // 1-based KEYS index of each op's key
-	self   int      // index of the self-checking op, -1 if none
-	checks []shapeCheck
+	ops   []store.Op
+	keys  []string // KEYS: the group's keys in first-use order
+	opKey [maxShapeOps]uint8
+	self  int // index of the self-checking op, -1 if none
+	// steps are the ops in the order the script runs them: the
+	// self-checking op first, then the others in group order, an ExpireOp
+	// NX followed by an ExpireOp GT of the same key and TTL as one step.
+	steps  [maxShapeOps]shapeStep
+	nsteps int
+	checks [maxShapeOps]shapeCheck
+	nchk   int
+}
+
+// shapeStep is one command of a ShapeScript: the op at index op of the
+// group, run as code.
+type shapeStep struct {
+	op   uint8
+	code shapeCode
 }
 
 // shapeCheck is one TYPE check: a KEYS index and the type it must have
 // (or none).
 type shapeCheck struct {
-	key int
+	key uint8
 	typ string
 }
+
+// shapeCode names the command a step runs.
+type shapeCode uint8
+
+const (
+	codeSet shapeCode = iota + 'a'
+	codeSetPX
+	codeDel
+	codePExpire
+	codePExpireNX
+	codePExpireGT
+	codeExtend // PEXPIRE GT, then PEXPIRE NX if GT set nothing
+	codePersist
+	codeIncrBy
+	codeHIncrBy
+	codeHGetAll
+	codeLTrim
+	codeHSet
+	codeHDel
+	codeRPush
+	codeLPush
+	codeSAdd
+	codeSRem
+)
+
+// listNames are the commands of the steps whose arguments are a list.
+var listNames = map[shapeCode]string{codeHSet: "HSET", codeHDel: "HDEL", codeRPush: "RPUSH",
+	codeLPush: "LPUSH", codeSAdd: "SADD", codeSRem: "SREM"}
 
 // planShape returns the plan of a group that passed store.CheckGroup with
 // checks, or false when it does not fit a ShapeScript: too many ops, an
 // op with no shape code or too many arguments, more than one increment,
 // or an increment that is not the first op on its key.
-func planShape(ops []store.Op, checks store.GroupChecks) (shapePlan, bool) {
+func planShape(ops []store.Op, checks store.GroupChecks) (p shapePlan, ok bool) {
 	if len(ops) == 0 || len(ops) > maxShapeOps || len(checks.Incrs) > 1 {
-		return shapePlan{}, false
+		return p, false
 	}
-	p := shapePlan{ops: ops, opKey: make([]int, len(ops)), self: -1}
-	first := make([]bool, len(ops)) // the op is the first on its key
+	p.ops, p.self = ops, -1
+	var first [maxShapeOps]bool // the op is the first on its key
+	var codes [maxShapeOps]shapeCode
 	for i, op := range ops {
-		n, ok := shapeArgs(op)
+		code, n, ok := opShape(op)
 		if !ok || n > maxUnpack {
-			return shapePlan{}, false
+			return p, false
 		}
+		codes[i] = code
 		k := op.OpKey()
-		idx := slicesIndex(p.keys, k)
+		idx := slices.Index(p.keys, k)
 		if idx < 0 {
+			if p.keys == nil {
+				p.keys = make([]string, 0, len(ops))
+			}
 			p.keys = append(p.keys, k)
 			idx = len(p.keys) - 1
 			first[i] = true
 		}
-		p.opKey[i] = idx + 1
-	}
-	for i, op := range ops {
-		switch op.(type) {
-		case *store.IncrByOp, *store.HIncrByOp:
+		p.opKey[i] = uint8(idx + 1)
+		if code == codeIncrBy || code == codeHIncrBy {
 			if !first[i] {
-				return shapePlan{}, false
+				return p, false
 			}
 			p.self = i
 		}
 	}
 	if p.self < 0 {
 		for i, op := range ops {
-			if first[i] && typed(op) && hasTypeCheck(checks, op.OpKey()) {
+			if first[i] && typed(codes[i]) && hasTypeCheck(checks, op.OpKey()) {
 				p.self = i
 				break
 			}
@@ -151,22 +195,42 @@ func planShape(ops []store.Op, checks store.GroupChecks) (shapePlan, bool) {
 		if p.self >= 0 && c.Key == ops[p.self].OpKey() {
 			continue
 		}
-		idx := slicesIndex(p.keys, c.Key)
-		if idx < 0 {
-			return shapePlan{}, false
+		idx := slices.Index(p.keys, c.Key)
+		if idx < 0 || p.nchk == maxShapeOps {
+			return p, false
 		}
-		p.checks = append(p.checks, shapeCheck{key: idx + 1, typ: c.Type.String()})
+		p.checks[p.nchk] = shapeCheck{key: uint8(idx + 1), typ: c.Type.String()}
+		p.nchk++
+	}
+	if p.self >= 0 {
+		p.add(p.self, codes[p.self])
+	}
+	for i := 0; i < len(ops); i++ {
+		if i == p.self {
+			continue
+		}
+		if codes[i] == codePExpireNX && i+1 < len(ops) && codes[i+1] == codePExpireGT && sameTTL(ops[i], ops[i+1]) {
+			p.add(i, codeExtend)
+			i++
+			continue
+		}
+		p.add(i, codes[i])
 	}
 	return p, true
 }
 
-func slicesIndex(keys []string, k string) int {
-	for i, x := range keys {
-		if x == k {
-			return i
-		}
-	}
-	return -1
+func (p *shapePlan) add(op int, code shapeCode) {
+	p.steps[p.nsteps] = shapeStep{op: uint8(op), code: code}
+	p.nsteps++
+}
+
+// sameTTL reports whether two ExpireOps set the same TTL on the same key:
+// then PEXPIRE NX followed by PEXPIRE GT does what PEXPIRE GT does, or
+// PEXPIRE NX when GT set nothing (a key without TTL counts as never
+// expiring for GT), one command fewer whenever GT extends the TTL.
+func sameTTL(a, b store.Op) bool {
+	x, y := a.(*store.ExpireOp), b.(*store.ExpireOp)
+	return x.Key == y.Key && x.TTL == y.TTL
 }
 
 // hasTypeCheck reports whether checks hold a type check of key.
@@ -179,114 +243,76 @@ func hasTypeCheck(checks store.GroupChecks, key string) bool {
 	return false
 }
 
-// typed reports whether op's command fails on a key of the wrong type.
-func typed(op store.Op) bool {
-	switch op.(type) {
-	case *store.SetOp, *store.DelOp, *store.ExpireOp, *store.PersistOp:
+// typed reports whether a step's command fails on a key of the wrong
+// type.
+func typed(code shapeCode) bool {
+	switch code {
+	case codeSet, codeSetPX, codeDel, codePExpire, codePExpireNX, codePExpireGT, codePersist:
 		return false
 	}
 	return true
 }
 
-// shapeArgs returns how many list arguments op passes with unpack (0 for
-// an op with fixed arguments), and false for an op a ShapeScript does not
-// run.
-func shapeArgs(op store.Op) (int, bool) {
-	switch o := op.(type) {
-	case *store.SetOp, *store.DelOp, *store.ExpireOp, *store.PersistOp,
-		*store.IncrByOp, *store.HIncrByOp, *store.HGetAllOp, *store.LTrimOp:
-		return 0, true
-	case *store.HSetOp:
-		return 2 * len(o.Fields), true
-	case *store.HDelOp:
-		return len(o.Fields), true
-	case *store.RPushOp:
-		return len(o.Values), true
-	case *store.LPushOp:
-		return len(o.Values), true
-	case *store.SAddOp:
-		return len(o.Members), true
-	case *store.SRemOp:
-		return len(o.Members), true
-	}
-	return 0, false
-}
-
-// order returns the op indexes in the order the script runs them: the
-// self-checking op first.
-func (p shapePlan) order() []int {
-	out := make([]int, 0, len(p.ops))
-	if p.self >= 0 {
-		out = append(out, p.self)
-	}
-	for i := range p.ops {
-		if i != p.self {
-			out = append(out, i)
-		}
-	}
-	return out
-}
-
-// signature names the plan's shape: equal signatures, equal scripts.
-func (p shapePlan) signature() string {
-	var b strings.Builder
-	for _, c := range p.checks {
-		fmt.Fprintf(&b, "t%d%s,", c.key, c.typ)
-	}
-	for _, i := range p.order() {
-		code, _ := shapeCode(p.ops[i])
-		fmt.Fprintf(&b, "%s%d,", code, p.opKey[i])
-	}
-	if p.self >= 0 {
-		fmt.Fprintf(&b, "s%d", p.self)
-	}
-	return b.String()
-}
-
-// shapeCode returns the name of op's command in the script, and the
-// number of fixed ARGV elements it takes (a list op takes a count, then
-// the list).
-func shapeCode(op store.Op) (string, int) {
+// opShape returns the code of op's command, how many list arguments it
+// passes with unpack (0 for fixed arguments), and false for an op a
+// ShapeScript does not run.
+func opShape(op store.Op) (shapeCode, int, bool) {
 	switch o := op.(type) {
 	case *store.SetOp:
 		if ms, _ := Millis(o.TTL); ms == 0 {
-			return "set", 1
+			return codeSet, 0, true
 		}
-		return "setpx", 2
+		return codeSetPX, 0, true
 	case *store.DelOp:
-		return "del", 0
+		return codeDel, 0, true
 	case *store.ExpireOp:
 		switch {
 		case o.NX:
-			return "pexpirenx", 1
+			return codePExpireNX, 0, true
 		case o.GT:
-			return "pexpiregt", 1
+			return codePExpireGT, 0, true
 		}
-		return "pexpire", 1
+		return codePExpire, 0, true
 	case *store.PersistOp:
-		return "persist", 0
+		return codePersist, 0, true
 	case *store.IncrByOp:
-		return "incrby", 1
+		return codeIncrBy, 0, true
 	case *store.HIncrByOp:
-		return "hincrby", 2
+		return codeHIncrBy, 0, true
 	case *store.HGetAllOp:
-		return "hgetall", 0
+		return codeHGetAll, 0, true
 	case *store.LTrimOp:
-		return "ltrim", 2
+		return codeLTrim, 0, true
 	case *store.HSetOp:
-		return "hset", 1
+		return codeHSet, 2 * len(o.Fields), true
 	case *store.HDelOp:
-		return "hdel", 1
+		return codeHDel, len(o.Fields), true
 	case *store.RPushOp:
-		return "rpush", 1
+		return codeRPush, len(o.Values), true
 	case *store.LPushOp:
-		return "lpush", 1
+		return codeLPush, len(o.Values), true
 	case *store.SAddOp:
-		return "sadd", 1
+		return codeSAdd, len(o.Members), true
 	case *store.SRemOp:
-		return "srem", 1
+		return codeSRem, len(o.Members), true
 	}
-	return "", 0
+	return 0, 0, false
+}
+
+// signature names the plan's shape: equal signatures, equal scripts.
+func (p *shapePlan) signature(buf []byte) []byte {
+	for _, c := range p.checks[:p.nchk] {
+		buf = append(buf, 'T', c.key)
+		buf = append(buf, c.typ...)
+		buf = append(buf, ';')
+	}
+	if p.self >= 0 {
+		buf = append(buf, 'S')
+	}
+	for _, s := range p.steps[:p.nsteps] {
+		buf = append(buf, byte(s.code), p.opKey[s.op])
+	}
+	return buf
 }
 
 // shapes caches the scripts by signature.
@@ -296,10 +322,11 @@ var shapes struct {
 }
 
 // script returns the plan's ShapeScript, from the cache when it is there.
-func (p shapePlan) script() *ShapeScript {
-	sig := p.signature()
+func (p *shapePlan) script() *ShapeScript {
+	var arr [64]byte
+	sig := p.signature(arr[:0])
 	shapes.RLock()
-	s := shapes.m[sig]
+	s := shapes.m[string(sig)]
 	shapes.RUnlock()
 	if s != nil {
 		return s
@@ -313,54 +340,59 @@ func (p shapePlan) script() *ShapeScript {
 		shapes.m = make(map[string]*ShapeScript)
 	}
 	if len(shapes.m) < maxCachedShapes {
-		shapes.m[sig] = s
+		shapes.m[string(sig)] = s
 	}
 	return s
 }
 
-// source writes the plan's Lua script. ARGV holds each op's arguments in
-// the order the script runs the ops; p is the cursor.
-func (p shapePlan) source() string {
+// source writes the plan's Lua script. ARGV holds each step's arguments in
+// the order the script runs the steps; p is the cursor.
+func (p *shapePlan) source() string {
 	var b strings.Builder
 	b.WriteString("local A, K, p, out, r = ARGV, KEYS, 1, {}\n")
-	for _, c := range p.checks {
+	for _, c := range p.checks[:p.nchk] {
 		fmt.Fprintf(&b, "r = redis.call('TYPE', K[%d]); if type(r) == 'table' then r = r.ok or r['ok'] end\n", c.key)
 		fmt.Fprintf(&b, "if r ~= 'none' and r ~= %q then return redis.error_reply(%q) end\n", c.typ, wrongType)
 	}
+	steps := p.steps[:p.nsteps]
 	if p.self >= 0 {
-		op := p.ops[p.self]
-		if _, ok := op.(*store.HIncrByOp); ok {
-			writeHIncrCheck(&b, p.opKey[p.self])
+		s, k := steps[0], int(p.opKey[steps[0].op])
+		steps = steps[1:]
+		if s.code == codeHIncrBy {
+			writeHIncrCheck(&b, k)
 		}
 		b.WriteString("local s = ")
-		writeCall(&b, "redis.pcall", op, p.opKey[p.self])
+		writeCall(&b, "redis.pcall", s.code, k)
 		b.WriteString("if type(s) == 'table' and s.err then return s end\n")
-		k := p.opKey[p.self]
-		switch op.(type) {
-		case *store.IncrByOp:
+		switch s.code {
+		case codeIncrBy:
 			// An integer reply is a Lua double: exact below 2^53, else
 			// read back as text.
 			fmt.Fprintf(&b, "if s > -9007199254740992 and s < 9007199254740992 then s = string.format('%%d', s) else s = redis.call('GET', K[%d]) end\n", k)
-		case *store.HIncrByOp:
+		case codeHIncrBy:
 			fmt.Fprintf(&b, "if s > -9007199254740992 and s < 9007199254740992 then s = string.format('%%d', s) else s = redis.call('HGET', K[%d], A[1]) end\n", k)
 		}
 	}
-	for i, op := range p.ops {
+	for i := range p.ops {
 		if i == p.self {
-			switch op.(type) {
-			case *store.IncrByOp, *store.HIncrByOp:
+			switch p.steps[0].code {
+			case codeIncrBy, codeHIncrBy:
 				b.WriteString("out[#out + 1] = s\n")
-			case *store.HGetAllOp:
+			case codeHGetAll:
 				b.WriteString("out[#out + 1] = tostring(#s / 2); for i = 1, #s do out[#out + 1] = s[i] end\n")
 			}
 			continue
 		}
-		if _, ok := op.(*store.HGetAllOp); ok {
-			fmt.Fprintf(&b, "r = redis.call('HGETALL', K[%d]); out[#out + 1] = tostring(#r / 2); for i = 1, #r do out[#out + 1] = r[i] end\n", p.opKey[i])
+		j := slices.IndexFunc(steps, func(s shapeStep) bool { return int(s.op) == i })
+		if j < 0 {
+			continue // the ExpireOp GT of an extend step
+		}
+		s, k := steps[j], int(p.opKey[i])
+		if s.code == codeHGetAll {
+			fmt.Fprintf(&b, "r = redis.call('HGETALL', K[%d]); out[#out + 1] = tostring(#r / 2); for i = 1, #r do out[#out + 1] = r[i] end\n", k)
 			continue
 		}
-		b.WriteString("r = ")
-		writeCall(&b, "redis.call", op, p.opKey[i])
+		writeCall(&b, "redis.call", s.code, k)
 	}
 	b.WriteString("return out\n")
 	return b.String()
@@ -382,50 +414,66 @@ func writeHIncrCheck(b *strings.Builder, k int) {
 	b.WriteString("end\n")
 }
 
-// writeCall writes the Lua call of op on KEYS[k] with fn (redis.call or
-// redis.pcall), reading its arguments at the cursor and moving it on.
-func writeCall(b *strings.Builder, fn string, op store.Op, k int) {
-	code, fixed := shapeCode(op)
+// writeCall writes the Lua call of a step's command on KEYS[k] with fn
+// (redis.call or redis.pcall), reading its arguments at the cursor and
+// moving it on.
+func writeCall(b *strings.Builder, fn string, code shapeCode, k int) {
 	switch code {
-	case "set":
+	case codeSet:
 		fmt.Fprintf(b, "%s('SET', K[%d], A[p]); p = p + 1\n", fn, k)
-	case "setpx":
+	case codeSetPX:
 		fmt.Fprintf(b, "%s('SET', K[%d], A[p], 'PX', A[p + 1]); p = p + 2\n", fn, k)
-	case "del", "persist", "hgetall":
-		fmt.Fprintf(b, "%s('%s', K[%d])\n", fn, strings.ToUpper(code), k)
-	case "pexpire":
+	case codeDel:
+		fmt.Fprintf(b, "%s('DEL', K[%d])\n", fn, k)
+	case codePersist:
+		fmt.Fprintf(b, "%s('PERSIST', K[%d])\n", fn, k)
+	case codeHGetAll:
+		fmt.Fprintf(b, "%s('HGETALL', K[%d])\n", fn, k)
+	case codePExpire:
 		fmt.Fprintf(b, "%s('PEXPIRE', K[%d], A[p]); p = p + 1\n", fn, k)
-	case "pexpirenx":
+	case codePExpireNX:
 		fmt.Fprintf(b, "%s('PEXPIRE', K[%d], A[p], 'NX'); p = p + 1\n", fn, k)
-	case "pexpiregt":
+	case codePExpireGT:
 		fmt.Fprintf(b, "%s('PEXPIRE', K[%d], A[p], 'GT'); p = p + 1\n", fn, k)
-	case "incrby":
+	case codeExtend:
+		fmt.Fprintf(b, "if %s('PEXPIRE', K[%d], A[p], 'GT') == 0 then %s('PEXPIRE', K[%d], A[p], 'NX') end; p = p + 1\n", fn, k, fn, k)
+	case codeIncrBy:
 		fmt.Fprintf(b, "%s('INCRBY', K[%d], A[p]); p = p + 1\n", fn, k)
-	case "hincrby", "ltrim":
-		fmt.Fprintf(b, "%s('%s', K[%d], A[p], A[p + 1]); p = p + %d\n", fn, strings.ToUpper(code), k, fixed)
+	case codeHIncrBy:
+		fmt.Fprintf(b, "%s('HINCRBY', K[%d], A[p], A[p + 1]); p = p + 2\n", fn, k)
+	case codeLTrim:
+		fmt.Fprintf(b, "%s('LTRIM', K[%d], A[p], A[p + 1]); p = p + 2\n", fn, k)
 	default: // a list: its count, then its elements
-		fmt.Fprintf(b, "%s('%s', K[%d], unpack(A, p + 1, p + tonumber(A[p]))); p = p + 1 + tonumber(A[p])\n", fn, strings.ToUpper(code), k)
+		fmt.Fprintf(b, "%s('%s', K[%d], unpack(A, p + 1, p + tonumber(A[p]))); p = p + 1 + tonumber(A[p])\n", fn, listNames[code], k)
 	}
 }
 
 // EncodeShape returns the ShapeScript of a group that passed
 // store.CheckGroup with checks and that Choose routed to RouteShape, with
-// its KEYS (the group's keys in first-use order) and ARGV (each op's
+// its KEYS (the group's keys in first-use order) and ARGV (each command's
 // arguments in the order the script runs them; a list after its count).
 func EncodeShape(ops []store.Op, checks store.GroupChecks) (s *ShapeScript, keys, args []string, err error) {
 	p, ok := planShape(ops, checks)
 	if !ok {
 		return nil, nil, nil, fmt.Errorf("luagroup: %w: the group has no shape script", store.ErrInvalidArgument)
 	}
-	for _, i := range p.order() {
-		if args, err = appendShapeArgs(args, ops[i]); err != nil {
+	n := 0
+	for _, st := range p.steps[:p.nsteps] {
+		_, l, _ := opShape(ops[st.op])
+		n += 2 + l
+	}
+	args = make([]string, 0, n)
+	for _, st := range p.steps[:p.nsteps] {
+		if args, err = appendShapeArgs(args, ops[st.op]); err != nil {
+			i := st.op
 			return nil, nil, nil, fmt.Errorf("luagroup: op %d (%T) on key %q: %w", i, ops[i], ops[i].OpKey(), err)
 		}
 	}
 	return p.script(), p.keys, args, nil
 }
 
-// appendShapeArgs appends op's ARGV elements.
+// appendShapeArgs appends op's ARGV elements. A hash's fields go in map
+// order: HSET of distinct fields does not depend on their order.
 func appendShapeArgs(args []string, op store.Op) ([]string, error) {
 	switch o := op.(type) {
 	case *store.SetOp:
@@ -449,13 +497,27 @@ func appendShapeArgs(args []string, op store.Op) ([]string, error) {
 		return append(args, o.Field, strconv.FormatInt(o.Delta, 10)), nil
 	case *store.LTrimOp:
 		return append(args, strconv.FormatInt(o.Start, 10), strconv.FormatInt(o.Stop, 10)), nil
-	case *store.HSetOp, *store.HDelOp, *store.RPushOp, *store.LPushOp, *store.SAddOp, *store.SRemOp:
-		cmd, err := command(op)
-		if err != nil {
-			return nil, err
+	case *store.HSetOp:
+		args = append(args, strconv.Itoa(2*len(o.Fields)))
+		for f, v := range o.Fields {
+			args = append(args, f, v)
 		}
-		args = append(args, strconv.Itoa(len(cmd)-2))
-		return append(args, cmd[2:]...), nil
+		return args, nil
+	case *store.HDelOp:
+		return appendList(args, o.Fields), nil
+	case *store.RPushOp:
+		return appendList(args, o.Values), nil
+	case *store.LPushOp:
+		return appendList(args, o.Values), nil
+	case *store.SAddOp:
+		return appendList(args, o.Members), nil
+	case *store.SRemOp:
+		return appendList(args, o.Members), nil
 	}
 	return args, nil
+}
+
+func appendList(args, list []string) []string {
+	args = append(args, strconv.Itoa(len(list)))
+	return append(args, list...)
 }
