@@ -163,6 +163,10 @@ var routeCases = []routeCase{
 		return append([]store.Op{&store.HIncrByOp{Key: k, Field: "g", Delta: math.MaxInt64 - 1}, &store.PersistOp{Key: k},
 			&store.SAddOp{Key: k + ":2", Members: []string{"m"}}}, extend(k+":2")...)
 	}},
+	{"User.Incr min", luagroup.RouteShape, func(k string) []store.Op {
+		return append([]store.Op{&store.HIncrByOp{Key: k, Field: "f", Delta: math.MinInt64}, &store.ExpireOp{Key: k, TTL: time.Hour},
+			&store.SAddOp{Key: k + ":2", Members: []string{"m"}}}, extend(k+":2")...)
+	}},
 	{"Table.SetRow", luagroup.RouteShape, func(k string) []store.Op {
 		return append([]store.Op{&store.DelOp{Key: k}, &store.HSetOp{Key: k, Fields: map[string]string{"f": "v"}}, &store.ExpireOp{Key: k, TTL: time.Hour},
 			&store.SAddOp{Key: k + ":2", Members: []string{"m"}}}, extend(k+":2")...)
@@ -227,6 +231,10 @@ var routeStates = map[string]func(ctx context.Context, c *redis.Client, k string
 		c.PExpire(ctx, k+":2", time.Minute)
 	},
 	"index wrong": func(ctx context.Context, c *redis.Client, k string) { c.Set(ctx, k+":2", "y", 0) },
+	"hash loose":  func(ctx context.Context, c *redis.Client, k string) { c.HSet(ctx, k, "f", "+1", "g", "01") },
+	"hash min": func(ctx context.Context, c *redis.Client, k string) {
+		c.HSet(ctx, k, "f", strconv.FormatInt(math.MinInt64, 10), "g", "-1")
+	},
 	"index longer": func(ctx context.Context, c *redis.Client, k string) {
 		c.HSet(ctx, k, "f", "7")
 		c.SAdd(ctx, k+":2", "n")

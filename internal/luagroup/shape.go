@@ -22,15 +22,20 @@ import (
 //   - a TYPE check of every key that needs one, except the self-checking
 //     op's key (returning Script's WRONGTYPE error reply);
 //   - the self-checking op, if the group has one, under redis.pcall: the
-//     first op on its key that fails on a wrong type (or the group's
-//     increment, which also fails on a non-integer or an overflow). A
-//     Redis command that fails writes nothing, so it is its own check;
-//     its error reply is returned as Script's (HINCRBY's "ERR hash value
-//     is not an integer" as "ERR value is not an integer or out of
-//     range"). It runs before the ops that precede it in the group, which
-//     all touch other keys, so the outcome is the group's;
+//     group's increment, else the first op on its key that fails on a
+//     wrong type. A Redis command that fails writes nothing, so it is its
+//     own check (INCRBY and HINCRBY check the type, the integer and the
+//     overflow; an HIncrByOp is checked in Lua first on servers without
+//     redis.REDIS_VERSION, see writeHIncrCheck); its error reply is
+//     returned as Script's (HINCRBY's "ERR hash value is not an integer"
+//     as "ERR value is not an integer or out of range"). It runs before
+//     the ops that precede it in the group, which all touch other keys,
+//     so the outcome is the group's;
 //   - the other ops in group order, with redis.call: none of them can fail
-//     once the checks passed.
+//     once the checks passed. An ExpireOp NX followed by an ExpireOp GT of
+//     the same key and TTL runs as PEXPIRE GT, then PEXPIRE NX only when
+//     GT set nothing: the same outcome, one command fewer when GT extends
+//     the TTL.
 //
 // The reply is Script's: the result of each result-bearing op, in op order
 // (see Decode).
@@ -363,7 +368,12 @@ func (p *shapePlan) source() string {
 		}
 		b.WriteString("local s = ")
 		writeCall(&b, "redis.pcall", s.code, k)
-		b.WriteString("if type(s) == 'table' and s.err then return s end\n")
+		b.WriteString("if type(s) == 'table' and s.err then\n")
+		if s.code == codeHIncrBy {
+			// Script's text for a non-integer, as for INCRBY.
+			b.WriteString("  if string.find(s.err, 'hash value is not an integer', 1, true) then return redis.error_reply('ERR value is not an integer or out of range') end\n")
+		}
+		b.WriteString("  return s\nend\n")
 		switch s.code {
 		case codeIncrBy:
 			// An integer reply is a Lua double: exact below 2^53, else
@@ -399,18 +409,22 @@ func (p *shapePlan) source() string {
 }
 
 // writeHIncrCheck writes the check of the group's HIncrByOp on KEYS[k]
-// (its field and delta are ARGV[1] and ARGV[2]): HGET under redis.pcall,
-// which fails on a key of the wrong type, then Script's integer and
-// overflow checks of the field's text. HINCRBY does them too on Redis and
-// Valkey, but with another error text for a non-integer, and other
-// servers (miniredis) wrap around on overflow.
+// (its field and delta are ARGV[1] and ARGV[2]) for servers whose HINCRBY
+// does not check it as Redis does: HGET under redis.pcall, which fails on
+// a key of the wrong type, then Script's integer and overflow checks of
+// the field's text. Redis 7+ and Valkey, which name their version in
+// redis.REDIS_VERSION, skip it: their HINCRBY checks the type, the text
+// and the overflow before it writes. Others (miniredis, whose HINCRBY
+// wraps around on overflow) run it.
 func writeHIncrCheck(b *strings.Builder, k int) {
 	b.WriteString(luaIntChecks)
-	fmt.Fprintf(b, "r = redis.pcall('HGET', K[%d], A[1])\n", k)
-	b.WriteString("if type(r) == 'table' and r.err then return r end\n")
-	b.WriteString("if r then\n")
-	b.WriteString("  if not strict(r) then return redis.error_reply('ERR value is not an integer or out of range') end\n")
-	b.WriteString("  if overflows(r, A[2]) then return redis.error_reply('ERR increment or decrement would overflow') end\n")
+	b.WriteString("if not redis.REDIS_VERSION then\n")
+	fmt.Fprintf(b, "  r = redis.pcall('HGET', K[%d], A[1])\n", k)
+	b.WriteString("  if type(r) == 'table' and r.err then return r end\n")
+	b.WriteString("  if r then\n")
+	b.WriteString("    if not strict(r) then return redis.error_reply('ERR value is not an integer or out of range') end\n")
+	b.WriteString("    if overflows(r, A[2]) then return redis.error_reply('ERR increment or decrement would overflow') end\n")
+	b.WriteString("  end\n")
 	b.WriteString("end\n")
 }
 
