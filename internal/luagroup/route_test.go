@@ -344,6 +344,28 @@ func TestShapeWrongTypeWritesNothing(t *testing.T) {
 	}
 }
 
+// TestMultiRunsPastAFailedCommand is why a group with a check never goes
+// as MULTI/EXEC (see Choose): a WRONGTYPE on the transaction's first
+// command does not stop the next one, so the group would be half done.
+func TestMultiRunsPastAFailedCommand(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range servers(t) {
+		t.Run(name, func(t *testing.T) {
+			k := s.pre + "multi:wrongtype"
+			require.NoError(t, s.c.Set(ctx, k, "x", 0).Err())
+			cmds, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				p.HSet(ctx, k, "f", "v")
+				p.PExpire(ctx, k, time.Minute)
+				return nil
+			})
+			require.Error(t, err)
+			require.ErrorContains(t, cmds[0].Err(), "WRONGTYPE")
+			require.NoError(t, cmds[1].Err())
+			require.Greater(t, s.c.PTTL(ctx, k).Val(), time.Duration(0), "the PEXPIRE after the failed HSET ran")
+		})
+	}
+}
+
 // TestShapeSHA1MatchesScriptLoad: the SHA1 EVALSHA sends is the server's.
 func TestShapeSHA1MatchesScriptLoad(t *testing.T) {
 	for name, s := range servers(t) {
