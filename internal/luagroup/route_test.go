@@ -180,6 +180,14 @@ var routeCases = []routeCase{
 	{"pexpire before hset", luagroup.RouteShape, func(k string) []store.Op {
 		return []store.Op{&store.ExpireOp{Key: k, TTL: time.Minute}, &store.HSetOp{Key: k, Fields: map[string]string{"f": "v"}}, &store.SRemOp{Key: k + ":2", Members: []string{"m"}}}
 	}},
+	// Two groups whose ops run in the same order but whose results come
+	// in another: they need two scripts.
+	{"hgetall+incrby+hgetall", luagroup.RouteShape, func(k string) []store.Op {
+		return []store.Op{&store.HGetAllOp{Key: k + ":2"}, &store.IncrByOp{Key: k, Delta: 2}, &store.HGetAllOp{Key: k + ":2"}}
+	}},
+	{"hgetall+hgetall+incrby", luagroup.RouteShape, func(k string) []store.Op {
+		return []store.Op{&store.HGetAllOp{Key: k + ":2"}, &store.HGetAllOp{Key: k + ":2"}, &store.IncrByOp{Key: k, Delta: 2}}
+	}},
 	{"two increments", luagroup.RouteScript, func(k string) []store.Op {
 		return []store.Op{&store.HIncrByOp{Key: k, Field: "f", Delta: 1}, &store.HIncrByOp{Key: k, Field: "g", Delta: 1}}
 	}},

@@ -312,7 +312,8 @@ func (p *shapePlan) signature(buf []byte) []byte {
 		buf = append(buf, ';')
 	}
 	if p.self >= 0 {
-		buf = append(buf, 'S')
+		// Where the self-checking op is in the group places its result.
+		buf = append(buf, 'S', byte(p.self))
 	}
 	for _, s := range p.steps[:p.nsteps] {
 		buf = append(buf, byte(s.code), p.opKey[s.op])

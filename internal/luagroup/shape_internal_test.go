@@ -26,3 +26,56 @@ func BenchmarkEncodeShapeSetField(b *testing.B) {
 		_, _, _, _ = EncodeShape(ops, checks)
 	}
 }
+
+// TestShapeSignatureNamesTheScript: groups of every combination of up to
+// three ops on two keys whose plans have one signature get one script, so
+// the cache never hands a group another shape's script.
+func TestShapeSignatureNamesTheScript(t *testing.T) {
+	var menu []func() store.Op
+	for _, k := range []string{"a", "b"} {
+		menu = append(menu,
+			func() store.Op { return &store.SetOp{Key: k, Value: "v"} },
+			func() store.Op { return &store.SetOp{Key: k, Value: "v", TTL: time.Second} },
+			func() store.Op { return &store.DelOp{Key: k} },
+			func() store.Op { return &store.ExpireOp{Key: k, TTL: time.Second} },
+			func() store.Op { return &store.ExpireOp{Key: k, TTL: time.Second, NX: true} },
+			func() store.Op { return &store.ExpireOp{Key: k, TTL: time.Second, GT: true} },
+			func() store.Op { return &store.PersistOp{Key: k} },
+			func() store.Op { return &store.IncrByOp{Key: k, Delta: 1} },
+			func() store.Op { return &store.HIncrByOp{Key: k, Field: "f", Delta: 1} },
+			func() store.Op { return &store.HGetAllOp{Key: k} },
+			func() store.Op { return &store.LTrimOp{Key: k, Start: 0, Stop: 1} },
+			func() store.Op { return &store.HSetOp{Key: k, Fields: map[string]string{"f": "v"}} },
+			func() store.Op { return &store.SAddOp{Key: k, Members: []string{"m"}} },
+			func() store.Op { return &store.HDelOp{Key: k, Fields: []string{"f"}} },
+		)
+	}
+	sources := map[string]string{}
+	planned := 0
+	var walk func(ops []store.Op)
+	walk = func(ops []store.Op) {
+		if len(ops) > 0 {
+			if checks, err := store.CheckGroup(ops); err == nil {
+				if p, ok := planShape(ops, checks); ok {
+					planned++
+					sig, src := string(p.signature(nil)), p.source()
+					if prev, seen := sources[sig]; seen && prev != src {
+						t.Fatalf("signature %q names two scripts:\n%s\n%s", sig, prev, src)
+					}
+					sources[sig] = src
+				}
+			}
+		}
+		if len(ops) == 3 {
+			return
+		}
+		for _, op := range menu {
+			walk(append(ops[:len(ops):len(ops)], op()))
+		}
+	}
+	walk(nil)
+	if planned == 0 {
+		t.Fatal("no group was planned")
+	}
+	t.Logf("%d groups, %d shapes", planned, len(sources))
+}
