@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -453,4 +455,95 @@ func TestLargeShapeAndMultiGroups(t *testing.T) {
 			require.EqualValues(t, 2000, s.c.LLen(ctx, k).Val())
 		})
 	}
+}
+
+// TestRandomShapesMatchScript runs random groups of up to five ops on two
+// keys, on every state, as Script and as Choose routes them, and requires
+// the same error text, results and state (a seeded generator: the same
+// groups each run).
+func TestRandomShapesMatchScript(t *testing.T) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(14, 14))
+	menu := []func(k string, a int) store.Op{
+		func(k string, a int) store.Op {
+			return &store.SetOp{Key: k, Value: "5", TTL: time.Duration(a%2) * time.Hour}
+		},
+		func(k string, a int) store.Op { return &store.DelOp{Key: k} },
+		func(k string, a int) store.Op { return &store.ExpireOp{Key: k, TTL: time.Hour} },
+		func(k string, a int) store.Op { return &store.ExpireOp{Key: k, TTL: 2 * time.Hour, NX: true} },
+		func(k string, a int) store.Op { return &store.ExpireOp{Key: k, TTL: 2 * time.Hour, GT: true} },
+		func(k string, a int) store.Op { return &store.PersistOp{Key: k} },
+		func(k string, a int) store.Op { return &store.IncrByOp{Key: k, Delta: int64(a%5) - 2} },
+		func(k string, a int) store.Op { return &store.HIncrByOp{Key: k, Field: "f", Delta: 3} },
+		func(k string, a int) store.Op { return &store.HGetAllOp{Key: k} },
+		func(k string, a int) store.Op { return &store.LTrimOp{Key: k, Start: 0, Stop: 1} },
+		func(k string, a int) store.Op {
+			return &store.HSetOp{Key: k, Fields: map[string]string{"g": "v", "h": "w"}}
+		},
+		func(k string, a int) store.Op { return &store.HDelOp{Key: k, Fields: []string{"g"}} },
+		func(k string, a int) store.Op { return &store.SAddOp{Key: k, Members: []string{"m", "n"}} },
+		func(k string, a int) store.Op { return &store.SRemOp{Key: k, Members: []string{"m"}} },
+		func(k string, a int) store.Op { return &store.RPushOp{Key: k, Values: []string{"x"}} },
+		func(k string, a int) store.Op { return &store.LPushOp{Key: k, Values: []string{"y"}} },
+	}
+	type group struct{ picks, keys, args []int }
+	var groups []group
+	for len(groups) < 60 {
+		n := 1 + rng.IntN(5)
+		g := group{picks: make([]int, n), keys: make([]int, n), args: make([]int, n)}
+		for i := range n {
+			g.picks[i], g.keys[i], g.args[i] = rng.IntN(len(menu)), rng.IntN(2), rng.IntN(10)
+		}
+		build := func(k string) []store.Op {
+			ops := make([]store.Op, n)
+			for i := range n {
+				ops[i] = menu[g.picks[i]](k+[]string{"", ":2"}[g.keys[i]], g.args[i])
+			}
+			return ops
+		}
+		ops := build("k")
+		checks, err := store.CheckGroup(ops)
+		if err != nil || luagroup.Choose(ops, checks) != luagroup.RouteShape {
+			continue
+		}
+		groups = append(groups, g)
+	}
+	for name, s := range servers(t) {
+		t.Run(name, func(t *testing.T) {
+			for i, g := range groups {
+				for state, setup := range routeStates {
+					build := func(k string) []store.Op {
+						ops := make([]store.Op, len(g.picks))
+						for j := range ops {
+							ops[j] = menu[g.picks[j]](k+[]string{"", ":2"}[g.keys[j]], g.args[j])
+						}
+						return ops
+					}
+					ref := fmt.Sprintf("%srref:%d:%s", s.pre, i, state)
+					got := fmt.Sprintf("%srgot:%d:%s", s.pre, i, state)
+					setup(ctx, s.c, ref)
+					setup(ctx, s.c, got)
+					refOps, gotOps := build(ref), build(got)
+					msg := fmt.Sprintf("group %d %s on %s", i, describe(gotOps), state)
+					refErr := apply(ctx, s.c, refOps...)
+					route, gotErr := applyRouted(ctx, s.c, gotOps...)
+					require.Equal(t, luagroup.RouteShape, route, msg)
+					require.Equal(t, errText(refErr), errText(gotErr), msg)
+					require.Equal(t, results(refOps), results(gotOps), msg)
+					for _, suffix := range []string{"", ":2"} {
+						require.Equal(t, snapshot(ctx, s.c, ref+suffix), snapshot(ctx, s.c, got+suffix), msg+" key"+suffix)
+					}
+				}
+			}
+		})
+	}
+}
+
+// describe names a group's ops and their keys.
+func describe(ops []store.Op) string {
+	parts := make([]string, len(ops))
+	for i, op := range ops {
+		parts[i] = fmt.Sprintf("%T(%s)", op, op.OpKey())
+	}
+	return strings.Join(parts, " ")
 }
