@@ -33,6 +33,8 @@ import (
 //	apply:  Backend.Apply of the group (the route luagroup.Choose picks)
 //	repo:   the repository call itself
 //	script: the general luagroup.Script by EVALSHA (the route before shapes)
+//	floor:  an EVALSHA of a script that runs no command ("return {}"),
+//	        with the shape script's KEYS and ARGV: what any script costs
 //	multi:  the raw client's MULTI/EXEC
 //
 // Run: go test -run '^$' -bench BenchmarkShapeRoutes -benchtime 1x -v ./internal/rediscore/
@@ -174,6 +176,18 @@ func shapeContenders(b *testing.B, sc shapeBenchCase, be store.Backend, raw rawC
 		{"multi", func(ctx context.Context, i int) error { return raw.multi(ctx, rawCommands(sc.ops(key(i)))) }},
 		{"apply", func(ctx context.Context, i int) error { return be.Apply(ctx, sc.ops(key(i))...) }},
 		{"repo", sc.repo(b, be)},
+		{"floor", func(ctx context.Context, i int) error {
+			ops := sc.ops(key(i))
+			checks, err := store.CheckGroup(ops)
+			if err != nil {
+				return err
+			}
+			_, keys, args, err := luagroup.EncodeShape(ops, checks)
+			if err != nil {
+				return err
+			}
+			return raw.empty(ctx, keys, args)
+		}},
 		{"script", func(ctx context.Context, i int) error {
 			ops := sc.ops(key(i))
 			checks, err := store.CheckGroup(ops)
@@ -229,11 +243,15 @@ func rawCommands(ops []store.Op) [][]string {
 type rawClient interface {
 	multi(ctx context.Context, cmds [][]string) error
 	script(ctx context.Context, keys, args []string) error
+	empty(ctx context.Context, keys, args []string) error
 }
 
 type goredisRaw struct{ c *goredis.Client }
 
-var benchScript = goredis.NewScript(luagroup.Script)
+var (
+	benchScript = goredis.NewScript(luagroup.Script)
+	benchEmpty  = goredis.NewScript("return {}")
+)
 
 func (r goredisRaw) multi(ctx context.Context, cmds [][]string) error {
 	_, err := r.c.TxPipelined(ctx, func(p goredis.Pipeliner) error {
@@ -261,9 +279,24 @@ func (r goredisRaw) script(ctx context.Context, keys, args []string) error {
 	return err
 }
 
+func (r goredisRaw) empty(ctx context.Context, keys, args []string) error {
+	a := make([]any, len(args))
+	for i, x := range args {
+		a[i] = x
+	}
+	return benchEmpty.Run(ctx, r.c, keys, a...).Err()
+}
+
 type valkeyRaw struct{ c valkey.Client }
 
-var benchVScript = valkey.NewLuaScript(luagroup.Script)
+var (
+	benchVScript = valkey.NewLuaScript(luagroup.Script)
+	benchVEmpty  = valkey.NewLuaScript("return {}")
+)
+
+func (r valkeyRaw) empty(ctx context.Context, keys, args []string) error {
+	return benchVEmpty.Exec(ctx, r.c, keys, args).Error()
+}
 
 func (r valkeyRaw) multi(ctx context.Context, cmds [][]string) error {
 	built := make(valkey.Commands, 0, len(cmds)+2)
