@@ -4,8 +4,10 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mimeiapify/store"
 )
@@ -58,33 +60,41 @@ const maxUnpack = 1000
 // script is built again for each group of a new shape (still correct).
 const maxCachedShapes = 256
 
-// shapes caches the scripts by signature.
+// shapes caches the scripts by signature. Readers load the map without a
+// lock; a writer replaces it with a copy holding one more script.
 var shapes struct {
-	sync.RWMutex
-	m map[string]*ShapeScript
+	mu sync.Mutex // serializes writers
+	m  atomic.Pointer[map[string]*ShapeScript]
 }
 
 // script returns the plan's ShapeScript, from the cache when it is there.
 func (p *shapePlan) script() *ShapeScript {
 	var arr [64]byte
 	sig := p.signature(arr[:0])
-	shapes.RLock()
-	s := shapes.m[string(sig)]
-	shapes.RUnlock()
-	if s != nil {
-		return s
+	if m := shapes.m.Load(); m != nil {
+		if s := (*m)[string(sig)]; s != nil {
+			return s
+		}
 	}
 	src := p.source()
 	sum := sha1.Sum([]byte(src))
-	s = &ShapeScript{Src: src, SHA1: hex.EncodeToString(sum[:])}
-	shapes.Lock()
-	defer shapes.Unlock()
-	if shapes.m == nil {
-		shapes.m = make(map[string]*ShapeScript)
+	s := &ShapeScript{Src: src, SHA1: hex.EncodeToString(sum[:])}
+	shapes.mu.Lock()
+	defer shapes.mu.Unlock()
+	var old map[string]*ShapeScript
+	if m := shapes.m.Load(); m != nil {
+		old = *m
 	}
-	if len(shapes.m) < maxCachedShapes {
-		shapes.m[string(sig)] = s
+	if cached := old[string(sig)]; cached != nil {
+		return cached
 	}
+	if len(old) >= maxCachedShapes {
+		return s
+	}
+	m := make(map[string]*ShapeScript, len(old)+1)
+	maps.Copy(m, old)
+	m[string(sig)] = s
+	shapes.m.Store(&m)
 	return s
 }
 

@@ -2,8 +2,10 @@ package rediscore
 
 import (
 	"context"
+	"maps"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mimeiapify/store"
 	"github.com/mimeiapify/store/internal/luagroup"
@@ -42,27 +44,33 @@ func (b *Backend) run(ctx context.Context, s script, keys, args []string) Result
 // new to the backend goes as EVALSHA first, as Script does.
 const maxShapeSet = 1024
 
-// shapeSet is the set of the shape scripts a backend has sent.
+// shapeSet is the set of the shape scripts a backend has sent. Readers
+// load the set without a lock; a writer replaces it with a copy holding
+// one more SHA1.
 type shapeSet struct {
-	mu   sync.RWMutex
-	sent map[string]bool
+	mu   sync.Mutex // serializes writers
+	sent atomic.Pointer[map[string]bool]
 }
 
 func (s *shapeSet) has(sha string) bool {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.sent[sha]
+	m := s.sent.Load()
+	return m != nil && (*m)[sha]
 }
 
 func (s *shapeSet) add(sha string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.sent == nil {
-		s.sent = make(map[string]bool)
+	var old map[string]bool
+	if m := s.sent.Load(); m != nil {
+		old = *m
 	}
-	if len(s.sent) < maxShapeSet {
-		s.sent[sha] = true
+	if old[sha] || len(old) >= maxShapeSet {
+		return
 	}
+	m := make(map[string]bool, len(old)+1)
+	maps.Copy(m, old)
+	m[sha] = true
+	s.sent.Store(&m)
 }
 
 // runShape sends a luagroup.ShapeScript: with EVAL the first time this
