@@ -2,6 +2,7 @@ package luagroup
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -78,4 +79,41 @@ func TestShapeSignatureNamesTheScript(t *testing.T) {
 		t.Fatal("no group was planned")
 	}
 	t.Logf("%d groups, %d shapes", planned, len(sources))
+}
+
+// TestShapeCacheUnderConcurrentUse: goroutines planning groups of several
+// shapes at once all get the script of their shape (run with -race).
+func TestShapeCacheUnderConcurrentUse(t *testing.T) {
+	groups := [][]store.Op{
+		{&store.HSetOp{Key: "c1", Fields: map[string]string{"f": "v"}}, &store.ExpireOp{Key: "c1", TTL: time.Minute}, &store.SAddOp{Key: "c2", Members: []string{"m"}}},
+		{&store.IncrByOp{Key: "c1", Delta: 1}, &store.PersistOp{Key: "c1"}, &store.SRemOp{Key: "c2", Members: []string{"m"}}},
+		{&store.HGetAllOp{Key: "c1"}, &store.RPushOp{Key: "c2", Values: []string{"x"}}, &store.PersistOp{Key: "c2"}},
+	}
+	want := make([]string, len(groups))
+	for i, ops := range groups {
+		checks, err := store.CheckGroup(ops)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, ok := planShape(ops, checks)
+		if !ok {
+			t.Fatalf("group %d has no shape", i)
+		}
+		want[i] = p.source()
+	}
+	var wg sync.WaitGroup
+	for g := range 16 {
+		wg.Go(func() {
+			for i := range 200 {
+				ops := groups[(g+i)%len(groups)]
+				checks, _ := store.CheckGroup(ops)
+				s, _, _, err := EncodeShape(ops, checks)
+				if err != nil || s.Src != want[(g+i)%len(groups)] {
+					t.Errorf("group %d: got another script (%v)", (g+i)%len(groups), err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
