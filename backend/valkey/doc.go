@@ -71,17 +71,19 @@
 //
 // Apply is one EVALSHA of the luagroup script (EVAL when the server lacks
 // it): it checks every type and increment first and writes nothing when a
-// check fails. Two common shapes take cheaper routes with the same
-// guarantees: a single write and its TTL (HSetOp then ExpireOp, IncrByOp
-// then ExpireOp NX, SAddOp then ExpireOp GT...; NX and GT are PEXPIRE's)
-// is an EVALSHA of a minimal script whose write is its own check, and a group that needs no check (SetOp, DelOp, ExpireOp,
-// PersistOp, or writes after a DelOp of their key) is sent in MULTI/EXEC,
-// since none of its commands can fail. ZAddOp (NX, XX), ZRemOp and LPopOp
-// take the same routes as the other collection ops: the group script
-// (always for LPopOp, whose result it returns) or, after a DelOp of their
-// key, MULTI/EXEC for ZAddOp and ZRemOp. ZRangeByScore is one
-// ZRANGEBYSCORE key min max WITHSCORES LIMIT 0 limit (O(log n + limit) on
-// the server). Update WATCHes its keys on a
+// check fails. Smaller groups take cheaper routes with the same
+// guarantees: a group of at most 8 ops and one increment (a record write,
+// its TTL, its index entry and the index's TTL; NX and GT are PEXPIRE's)
+// is an EVALSHA of a script written for its shape, which runs the group's
+// commands after a TYPE check of each key whose first write does not
+// check itself (sent with EVAL the first time the backend sends it), and
+// a group that needs no check (SetOp, DelOp, ExpireOp, PersistOp, or
+// writes after a DelOp of their key) is sent in MULTI/EXEC, since none of
+// its commands can fail. ZAddOp (NX, XX), ZRemOp and LPopOp take the
+// general group script (always for LPopOp, whose result it returns) or,
+// after a DelOp of their key, MULTI/EXEC for ZAddOp and ZRemOp.
+// ZRangeByScore is one ZRANGEBYSCORE key min max WITHSCORES LIMIT 0 limit
+// (O(log n + limit) on the server). Update WATCHes its keys on a
 // dedicated connection, in the round trip of fn's first read, reads there,
 // then sends MULTI, EVALSHA, EXEC in one pipeline (an Update of n reads
 // costs n+1 round trips); a nil EXEC runs

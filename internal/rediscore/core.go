@@ -43,6 +43,9 @@ type Backend struct {
 	// Update's transactions name it by SHA1. When false, the next Update
 	// loads it in the round trip of its WATCH, or sends EVAL.
 	scriptReady atomic.Bool
+	// shapes holds the SHA1s of the luagroup.ShapeScripts this backend
+	// has sent (see runShape).
+	shapes shapeSet
 }
 
 var _ store.Backend = (*Backend)(nil)
