@@ -135,7 +135,7 @@
 // pending (TestListenIdleCost: 4 listeners, 39.6 calls/s with 500
 // pending, where the time index this layout replaced made 78.7); a
 // delivery costs its share of one claim Update per batch
-// (TestListenRoundTripsPerDelivery: 0.13 round trips per delivery with 4
+// (TestListenRoundTripsPerDelivery: 0.15 round trips per delivery with 4
 // listeners on the redis backend). The shards spread the work over a
 // cluster's masters (TestTriggerScheduleSpreadsOverMasters: 1.03, 0.94
 // and 1.03 of the fair share with 3 masters, during 20,000 Sets and
