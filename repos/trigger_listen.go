@@ -113,8 +113,10 @@ type listener struct {
 // on bad options. See ListenTriggers for the guarantees. The schedule is
 // shared by the application's tenants: Listen reads the due entries of
 // every shard, of all tenants, and skips the others', and it does not
-// divide the shards with other listeners; with many tenants run a few
-// ListenTriggers rather than one Listen per tenant.
+// divide the shards with other listeners: it polls all TriggerShards
+// shards, and reads each of them at every poll while a wake mark is set
+// (the marks are left for the listeners of every tenant). With many
+// tenants run a few ListenTriggers rather than one Listen per tenant.
 func (tr *Triggers) Listen(ctx context.Context, h Handler, opts *ListenOptions) error {
 	return listen(ctx, tr.b, tr.s, tr.tenant, h, opts)
 }
