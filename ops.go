@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -104,6 +105,33 @@ type SRemOp struct {
 	Members []string
 }
 
+// LPopOp is Lists.LPop inside a group: it removes up to Count (at least
+// 1) elements from the left. Result is filled in with what was removed,
+// after the group's earlier writes (empty for a missing key): it is a read
+// op, as HGetAllOp.
+type LPopOp struct {
+	Key    string
+	Count  int
+	Result []string
+}
+
+// ZAddOp is SortedSets.ZAdd inside a group. With NX set it only adds new
+// members (it never updates a score); with XX set it only updates members
+// that exist (it never adds one). NX and XX together, an empty member list
+// or a NaN score are malformed ([CheckGroup] fails with
+// [ErrInvalidArgument]).
+type ZAddOp struct {
+	Key     string
+	Members []ZMember
+	NX, XX  bool
+}
+
+// ZRemOp is SortedSets.ZRem inside a group.
+type ZRemOp struct {
+	Key     string
+	Members []string
+}
+
 // OpKey returns the key the op touches.
 func (o *SetOp) OpKey() string { return o.Key }
 
@@ -146,6 +174,15 @@ func (o *SAddOp) OpKey() string { return o.Key }
 // OpKey returns the key the op touches.
 func (o *SRemOp) OpKey() string { return o.Key }
 
+// OpKey returns the key the op touches.
+func (o *LPopOp) OpKey() string { return o.Key }
+
+// OpKey returns the key the op touches.
+func (o *ZAddOp) OpKey() string { return o.Key }
+
+// OpKey returns the key the op touches.
+func (o *ZRemOp) OpKey() string { return o.Key }
+
 func (*SetOp) isOp()     {}
 func (*DelOp) isOp()     {}
 func (*ExpireOp) isOp()  {}
@@ -160,6 +197,9 @@ func (*LPushOp) isOp()   {}
 func (*LTrimOp) isOp()   {}
 func (*SAddOp) isOp()    {}
 func (*SRemOp) isOp()    {}
+func (*LPopOp) isOp()    {}
+func (*ZAddOp) isOp()    {}
+func (*ZRemOp) isOp()    {}
 
 // GroupChecks are what a backend must verify against the state before an
 // atomic group, all of them before it writes anything. For a group that
@@ -303,12 +343,15 @@ func checkOp(gc *GroupChecks, g *groupState, op Op) error {
 		return k.use(gc, o.Key, TypeHash)
 	case *HGetAllOp:
 		return k.use(gc, o.Key, TypeHash)
-	case *RPushOp, *LPushOp, *LTrimOp:
+	case *RPushOp, *LPushOp, *LTrimOp, *LPopOp:
 		k.written = true
 		return k.use(gc, op.OpKey(), TypeList)
 	case *SAddOp, *SRemOp:
 		k.written = true
 		return k.use(gc, op.OpKey(), TypeSet)
+	case *ZAddOp, *ZRemOp:
+		k.written = true
+		return k.use(gc, op.OpKey(), TypeZSet)
 	}
 	return fmt.Errorf("%w: unknown op type", ErrInvalidArgument)
 }
@@ -357,6 +400,43 @@ func checkOpArgs(op Op) error {
 		return nonEmpty(len(o.Members), "members")
 	case *SRemOp:
 		return nonEmpty(len(o.Members), "members")
+	case *LPopOp:
+		if o.Count < 1 {
+			return fmt.Errorf("%w: lpop count %d must be at least 1", ErrInvalidArgument, o.Count)
+		}
+	case *ZAddOp:
+		if o.NX && o.XX {
+			return fmt.Errorf("%w: zadd with both NX and XX", ErrInvalidArgument)
+		}
+		return CheckZMembers(o.Members)
+	case *ZRemOp:
+		return nonEmpty(len(o.Members), "members")
+	}
+	return nil
+}
+
+// CheckZMembers checks the members of a ZAdd: at least one, and no NaN
+// score (ErrInvalidArgument naming the member otherwise).
+func CheckZMembers(members []ZMember) error {
+	if err := nonEmpty(len(members), "members"); err != nil {
+		return err
+	}
+	for _, m := range members {
+		if math.IsNaN(m.Score) {
+			return fmt.Errorf("%w: score of member %q is NaN", ErrInvalidArgument, m.Member)
+		}
+	}
+	return nil
+}
+
+// CheckScoreRange checks the arguments of a ZRangeByScore: bounds that
+// are not NaN and a positive limit (ErrInvalidArgument otherwise).
+func CheckScoreRange(lo, hi float64, limit int) error {
+	if math.IsNaN(lo) || math.IsNaN(hi) {
+		return fmt.Errorf("%w: score range [%v, %v] has a NaN bound", ErrInvalidArgument, lo, hi)
+	}
+	if limit < 1 {
+		return fmt.Errorf("%w: limit %d must be positive", ErrInvalidArgument, limit)
 	}
 	return nil
 }

@@ -55,6 +55,8 @@ const (
 	TypeHash
 	TypeList
 	TypeSet
+	// TypeZSet is a sorted set (a key written by ZAdd), Redis' "zset".
+	TypeZSet
 )
 
 // String returns the type's name as Redis' TYPE command spells it.
@@ -68,6 +70,8 @@ func (t Type) String() string {
 		return "list"
 	case TypeSet:
 		return "set"
+	case TypeZSet:
+		return "zset"
 	default:
 		return "none"
 	}
@@ -81,7 +85,8 @@ func (t Type) String() string {
 //   - Keys, fields, members and values are arbitrary byte strings (NUL,
 //     invalid UTF-8, glob metacharacters included); the empty string is a
 //     valid key, field and value.
-//   - A hash, list or set that becomes empty is deleted with its TTL.
+//   - A hash, list, set or sorted set that becomes empty is deleted with
+//     its TTL.
 //   - A typed operation on a key holding another type fails with
 //     ErrWrongType and changes nothing.
 //   - A key whose TTL has passed is invisible to every call from that
@@ -110,6 +115,7 @@ type Backend interface {
 	Hashes
 	Lists
 	Sets
+	SortedSets
 	Atomic
 	// Close releases the backend's resources and stops its background
 	// work; no goroutine of the backend outlives it. Calls after Close
@@ -140,7 +146,7 @@ type Keys interface {
 	TTL(ctx context.Context, key string) (time.Duration, error)
 	// Type returns the type of key's value; TypeNone when it is missing.
 	// A key that holds a kind of value the contract does not know (a
-	// sorted set or a stream another program wrote to a shared Redis)
+	// stream or a JSON value another program wrote to a shared Redis)
 	// fails with ErrWrongType naming that kind, as every typed call on
 	// it does; the calls that work on any key (Exists, Del, Expire,
 	// Persist, TTL, Scan, Set and SetNX, and their ops) treat it as any
@@ -249,6 +255,35 @@ type Sets interface {
 	SRandMember(ctx context.Context, key string, count int) ([]string, error)
 }
 
+// ZMember is one member of a sorted set with its score.
+type ZMember struct {
+	Member string
+	Score  float64
+}
+
+// SortedSets are the operations on sorted-set values: members ordered by
+// score, ties by member bytes (Redis' order).
+type SortedSets interface {
+	// ZAdd adds members (at least one) or updates their scores and
+	// returns how many were new. A NaN score is ErrInvalidArgument (named).
+	// A member named twice: the last score wins. It keeps the key's TTL.
+	ZAdd(ctx context.Context, key string, members ...ZMember) (int64, error)
+	// ZRem removes members (at least one) and returns how many existed.
+	ZRem(ctx context.Context, key string, members ...string) (int64, error)
+	// ZScore returns member's score; ErrNotFound when the key or the
+	// member is missing.
+	ZScore(ctx context.Context, key, member string) (float64, error)
+	// ZCard returns the number of members; 0 for a missing key.
+	ZCard(ctx context.Context, key string) (int64, error)
+	// ZRangeByScore returns up to limit (positive, else
+	// ErrInvalidArgument) members whose score s is min <= s <= max,
+	// ascending by (score, member), with their scores; none for a missing
+	// key. min and max may be ±Inf; a NaN bound is ErrInvalidArgument.
+	// It reads only the members it returns (Redis' ZRANGE ... BYSCORE
+	// LIMIT 0 limit), so a poll of what is due costs O(log n + limit).
+	ZRangeByScore(ctx context.Context, key string, min, max float64, limit int) ([]ZMember, error)
+}
+
 // Atomic are the operations that change several things as one step.
 //
 // All the keys of one call must share a hash slot on a Redis Cluster: one
@@ -260,7 +295,7 @@ type Atomic interface {
 	// first checked with CheckGroup (ErrInvalidArgument when malformed);
 	// then every key's type and every increment's value is checked
 	// against the state before the group (ErrWrongType, ErrNotInteger,
-	// ErrOverflow). Read ops (HGetAllOp) see the writes before them and
+	// ErrOverflow). Read ops (HGetAllOp, LPopOp) see the writes before them and
 	// get their results filled in.
 	Apply(ctx context.Context, ops ...Op) error
 	// Update is an optimistic read-modify-write. It calls fn with a
@@ -287,6 +322,10 @@ type Reader interface {
 	LRange(ctx context.Context, key string, start, stop int64) ([]string, error)
 	// SMembers is Sets.SMembers.
 	SMembers(ctx context.Context, key string) ([]string, error)
+	// ZScore is SortedSets.ZScore.
+	ZScore(ctx context.Context, key, member string) (float64, error)
+	// ZRangeByScore is SortedSets.ZRangeByScore.
+	ZRangeByScore(ctx context.Context, key string, min, max float64, limit int) ([]ZMember, error)
 	// TTL is Keys.TTL.
 	TTL(ctx context.Context, key string) (time.Duration, error)
 	// Type is Keys.Type.

@@ -29,6 +29,7 @@ const (
 	cHash = "{c}hash"
 	cList = "{c}list"
 	cSet  = "{c}set"
+	cZSet = "{c}zset"
 	cNew  = "{c}new"
 )
 
@@ -40,10 +41,11 @@ func (e *env) seedContext() []string {
 	e.hset(cHash, "f", "1")
 	e.rpush(cList, "a", "b")
 	e.sadd(cSet, "m")
-	for _, k := range []string{cHash, cList, cSet} {
+	e.zadd(cZSet, store.ZMember{Member: "m", Score: 1})
+	for _, k := range []string{cHash, cList, cSet, cZSet} {
 		e.expire(k, hour)
 	}
-	return []string{cStr, cHash, cList, cSet, cNew}
+	return []string{cStr, cHash, cList, cSet, cZSet, cNew}
 }
 
 // ctxCall is one call of every method that takes a context.
@@ -92,6 +94,19 @@ var ctxCalls = []ctxCall{
 	{"SIsMember", func(ctx context.Context, b store.Backend) error { return ignore(b.SIsMember(ctx, cSet, "m")) }},
 	{"SCard", func(ctx context.Context, b store.Backend) error { return ignore(b.SCard(ctx, cSet)) }},
 	{"SRandMember", func(ctx context.Context, b store.Backend) error { return ignore(b.SRandMember(ctx, cSet, 1)) }},
+	{"ZAdd", func(ctx context.Context, b store.Backend) error {
+		return ignore(b.ZAdd(ctx, cZSet, store.ZMember{Member: "n", Score: 2}))
+	}},
+	{"ZRem", func(ctx context.Context, b store.Backend) error { return ignore(b.ZRem(ctx, cZSet, "m")) }},
+	{"ZScore", func(ctx context.Context, b store.Backend) error { return ignore(b.ZScore(ctx, cZSet, "m")) }},
+	{"ZCard", func(ctx context.Context, b store.Backend) error { return ignore(b.ZCard(ctx, cZSet)) }},
+	{"ZRangeByScore", func(ctx context.Context, b store.Backend) error {
+		return ignore(b.ZRangeByScore(ctx, cZSet, 0, 10, 10))
+	}},
+	{"ApplyZAddAndLPop", func(ctx context.Context, b store.Backend) error {
+		return b.Apply(ctx, &store.ZAddOp{Key: cZSet, Members: []store.ZMember{{Member: "n", Score: 2}}},
+			&store.LPopOp{Key: cList, Count: 1}, &store.ZRemOp{Key: cZSet, Members: []string{"m"}})
+	}},
 	{"Apply", func(ctx context.Context, b store.Backend) error {
 		return b.Apply(ctx, &store.SetOp{Key: cStr, Value: "x"}, &store.HSetOp{Key: cHash, Fields: pairsMap("g", "2")})
 	}},

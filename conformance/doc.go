@@ -33,7 +33,7 @@
 // in-memory backend, use neither.
 //
 // The Foreign group needs Instance.MakeForeignKey, which makes a key of a
-// type the contract does not know (a sorted set) the way another program
+// type the contract does not know (a stream) the way another program
 // sharing the server would; a harness whose backend cannot hold such keys
 // leaves it nil and the group is skipped as not applicable.
 package conformance

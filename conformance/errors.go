@@ -37,6 +37,7 @@ const (
 	eh   = "errors:hash-key"
 	el   = "errors:list-key"
 	em   = "errors:missing-key"
+	ez   = "errors:zset-key"
 	emax = "errors:max-key" // holds the largest int64
 )
 
@@ -54,11 +55,17 @@ var errCalls = []errCall{
 	{"HGetMissingKey", store.ErrNotFound, em, func(e *env) error { return ignore(e.b.HGet(bg, em, "f")) }},
 	{"HGetMissingField", store.ErrNotFound, eh, func(e *env) error { return ignore(e.b.HGet(bg, eh, "missing")) }},
 	{"TTL", store.ErrNotFound, em, func(e *env) error { return ignore(e.b.TTL(bg, em)) }},
+	{"ZScoreMissingKey", store.ErrNotFound, em, func(e *env) error { return ignore(e.b.ZScore(bg, em, "m")) }},
+	{"ZScoreMissingMember", store.ErrNotFound, ez, func(e *env) error { return ignore(e.b.ZScore(bg, ez, "missing")) }},
 
 	{"Get", store.ErrWrongType, eh, func(e *env) error { return ignore(e.b.Get(bg, eh)) }},
 	{"HSet", store.ErrWrongType, ek, func(e *env) error { return ignore(e.b.HSet(bg, ek, pairsMap("f", "v"))) }},
 	{"RPush", store.ErrWrongType, eh, func(e *env) error { return ignore(e.b.RPush(bg, eh, "v")) }},
 	{"SAdd", store.ErrWrongType, el, func(e *env) error { return ignore(e.b.SAdd(bg, el, "m")) }},
+	{"ZAdd", store.ErrWrongType, el, func(e *env) error { return ignore(e.b.ZAdd(bg, el, store.ZMember{Member: "m"})) }},
+	{"ZRangeByScore", store.ErrWrongType, el, func(e *env) error { return ignore(e.b.ZRangeByScore(bg, el, 0, 1, 1)) }},
+	{"RPushOnZSet", store.ErrWrongType, ez, func(e *env) error { return ignore(e.b.RPush(bg, ez, "v")) }},
+	{"ApplyLPop", store.ErrWrongType, ez, func(e *env) error { return e.b.Apply(bg, &store.LPopOp{Key: ez, Count: 1}) }},
 	{"Apply", store.ErrWrongType, el, func(e *env) error {
 		return e.b.Apply(bg, &store.HSetOp{Key: el, Fields: pairsMap("f", "v")})
 	}},
@@ -82,6 +89,18 @@ var errCalls = []errCall{
 	{"LPop", store.ErrInvalidArgument, el, func(e *env) error { return ignore(e.b.LPop(bg, el, 0)) }},
 	{"SAdd", store.ErrInvalidArgument, em, func(e *env) error { return ignore(e.b.SAdd(bg, em)) }},
 	{"SRem", store.ErrInvalidArgument, em, func(e *env) error { return ignore(e.b.SRem(bg, em)) }},
+	{"ZAdd", store.ErrInvalidArgument, em, func(e *env) error { return ignore(e.b.ZAdd(bg, em)) }},
+	{"ZAddNaN", store.ErrInvalidArgument, em, func(e *env) error {
+		return ignore(e.b.ZAdd(bg, em, store.ZMember{Member: "m", Score: math.NaN()}))
+	}},
+	{"ZRem", store.ErrInvalidArgument, ez, func(e *env) error { return ignore(e.b.ZRem(bg, ez)) }},
+	{"ZRangeByScoreLimit", store.ErrInvalidArgument, ez, func(e *env) error { return ignore(e.b.ZRangeByScore(bg, ez, 0, 1, 0)) }},
+	{"ZRangeByScoreNaN", store.ErrInvalidArgument, ez, func(e *env) error {
+		return ignore(e.b.ZRangeByScore(bg, ez, math.NaN(), 1, 1))
+	}},
+	{"ApplyZAddNXXX", store.ErrInvalidArgument, ez, func(e *env) error {
+		return e.b.Apply(bg, &store.ZAddOp{Key: ez, Members: []store.ZMember{{Member: "m"}}, NX: true, XX: true})
+	}},
 	{"Expire", store.ErrInvalidArgument, ek, func(e *env) error { return ignore(e.b.Expire(bg, ek, 0)) }},
 	{"Set", store.ErrInvalidArgument, ek, func(e *env) error { return e.b.Set(bg, ek, "v", -1) }},
 	{"SetNX", store.ErrInvalidArgument, em, func(e *env) error { return ignore(e.b.SetNX(bg, em, "v", -1)) }},
@@ -95,6 +114,7 @@ func (e *env) errorsSeed() {
 	e.hset(eh, "text", "abc", "max", "9223372036854775807", "inf", "inf")
 	e.rpush(el, "a")
 	e.set(emax, "9223372036854775807", 0)
+	e.zadd(ez, store.ZMember{Member: "m", Score: 1})
 }
 
 // requireNamedSentinel checks that err wraps want and no other sentinel,
@@ -139,15 +159,15 @@ func testErrorsClosed(t *testing.T, e *env) {
 	}
 }
 
-// testMissingKeyIsNoError: only Get, HGet and TTL treat a missing key as
+// testMissingKeyIsNoError: only Get, HGet, TTL and ZScore treat a missing key as
 // an error; every other call answers it.
 func testMissingKeyIsNoError(t *testing.T, e *env) {
 	for _, c := range ctxCalls {
 		switch c.name {
-		case "Get", "HGet", "TTL":
+		case "Get", "HGet", "TTL", "ZScore":
 			continue
 		}
-		_, err := e.b.Del(bg, cStr, cHash, cList, cSet, cNew)
+		_, err := e.b.Del(bg, cStr, cHash, cList, cSet, cZSet, cNew)
 		require.NoError(t, err)
 		require.NoError(t, c.call(bg, e.b), "%s on missing keys", c.name)
 	}

@@ -10,8 +10,8 @@ import (
 	"github.com/mimeiapify/store"
 )
 
-// foreignCases check keys of a type the contract does not know (a sorted
-// set or a stream written by another program), made by
+// foreignCases check keys of a type the contract does not know (a stream
+// written by another program), made by
 // Instance.MakeForeignKey: the calls that work on any key treat it as any
 // key, and every other call, Type included, fails with ErrWrongType and
 // changes nothing. Backends that cannot hold such keys leave the hook nil
@@ -64,6 +64,15 @@ var foreignCalls = []ctxCall{
 	{"SIsMember", func(ctx context.Context, b store.Backend) error { return ignore(b.SIsMember(ctx, foreignKey, "m")) }},
 	{"SCard", func(ctx context.Context, b store.Backend) error { return ignore(b.SCard(ctx, foreignKey)) }},
 	{"SRandMember", func(ctx context.Context, b store.Backend) error { return ignore(b.SRandMember(ctx, foreignKey, 1)) }},
+	{"ZAdd", func(ctx context.Context, b store.Backend) error {
+		return ignore(b.ZAdd(ctx, foreignKey, store.ZMember{Member: "m", Score: 1}))
+	}},
+	{"ZRem", func(ctx context.Context, b store.Backend) error { return ignore(b.ZRem(ctx, foreignKey, "m")) }},
+	{"ZScore", func(ctx context.Context, b store.Backend) error { return ignore(b.ZScore(ctx, foreignKey, "m")) }},
+	{"ZCard", func(ctx context.Context, b store.Backend) error { return ignore(b.ZCard(ctx, foreignKey)) }},
+	{"ZRangeByScore", func(ctx context.Context, b store.Backend) error {
+		return ignore(b.ZRangeByScore(ctx, foreignKey, 0, 1, 10))
+	}},
 	{"ApplyHSet", func(ctx context.Context, b store.Backend) error {
 		return b.Apply(ctx, &store.HSetOp{Key: foreignKey, Fields: pairsMap("f", "1")})
 	}},
@@ -96,6 +105,10 @@ func testForeignReader(t *testing.T, e *env) {
 		"HGetAll":  func(r store.Reader) error { return ignore(r.HGetAll(bg, foreignKey)) },
 		"LRange":   func(r store.Reader) error { return ignore(r.LRange(bg, foreignKey, 0, -1)) },
 		"SMembers": func(r store.Reader) error { return ignore(r.SMembers(bg, foreignKey)) },
+		"ZScore":   func(r store.Reader) error { return ignore(r.ZScore(bg, foreignKey, "m")) },
+		"ZRangeByScore": func(r store.Reader) error {
+			return ignore(r.ZRangeByScore(bg, foreignKey, 0, 1, 10))
+		},
 	}
 	for name, read := range reads {
 		err := e.b.Update(bg, []string{foreignKey}, func(r store.Reader) ([]store.Op, error) {

@@ -46,7 +46,7 @@ type Instance struct {
 	// the clock is real and the suite sleeps instead.
 	Advance func(d time.Duration)
 	// MakeForeignKey, optional, makes key hold a value of a type the
-	// contract does not know (a sorted set, with a raw command), as
+	// contract does not know (a stream, with a raw command), as
 	// another program sharing the server would; key is as the Backend
 	// names it. The Foreign group uses it; nil skips that group as not
 	// applicable (backends that can only hold the contract's types).

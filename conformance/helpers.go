@@ -225,6 +225,7 @@ type snapshot struct {
 	Hash   map[string]string
 	List   []string
 	Set    []string
+	ZSet   []store.ZMember
 	HasTTL bool
 }
 
@@ -243,6 +244,8 @@ func (e *env) dump(key string) snapshot {
 		s.List = e.lrange(key)
 	case store.TypeSet:
 		s.Set = e.smembers(key)
+	case store.TypeZSet:
+		s.ZSet = e.zall(key)
 	}
 	ttl, err := e.b.TTL(e.ctx, key)
 	require.NoError(e.t, err, "TTL(%q)", key)
@@ -277,13 +280,14 @@ func (e *env) seedTypes(p string) seeds {
 	e.t.Helper()
 	s := seeds{
 		store.TypeString: p + "string", store.TypeHash: p + "hash",
-		store.TypeList: p + "list", store.TypeSet: p + "set",
+		store.TypeList: p + "list", store.TypeSet: p + "set", store.TypeZSet: p + "zset",
 	}
 	e.set(s[store.TypeString], "12", hour)
 	e.hset(s[store.TypeHash], "f", "7", "g", "x")
 	e.rpush(s[store.TypeList], "a", "b")
 	e.sadd(s[store.TypeSet], "m1", "m2")
-	for _, k := range []string{s[store.TypeHash], s[store.TypeList], s[store.TypeSet]} {
+	e.zadd(s[store.TypeZSet], store.ZMember{Member: "z1", Score: 1}, store.ZMember{Member: "z2", Score: 2})
+	for _, k := range []string{s[store.TypeHash], s[store.TypeList], s[store.TypeSet], s[store.TypeZSet]} {
 		e.expire(k, hour)
 	}
 	return s
@@ -292,7 +296,7 @@ func (e *env) seedTypes(p string) seeds {
 // others returns the seeded keys of every type but t.
 func (s seeds) others(t store.Type) []string {
 	var out []string
-	for _, ty := range []store.Type{store.TypeString, store.TypeHash, store.TypeList, store.TypeSet} {
+	for _, ty := range []store.Type{store.TypeString, store.TypeHash, store.TypeList, store.TypeSet, store.TypeZSet} {
 		if ty != t {
 			out = append(out, s[ty])
 		}

@@ -38,8 +38,8 @@ func testExistsMissingKey(t *testing.T, e *env) {
 
 func testExistsCountsEachType(t *testing.T, e *env) {
 	s := e.seedTypes("k:")
-	n := e.exists(s[store.TypeString], s[store.TypeHash], s[store.TypeList], s[store.TypeSet], "missing")
-	require.Equal(t, int64(4), n)
+	n := e.exists(s[store.TypeString], s[store.TypeHash], s[store.TypeList], s[store.TypeSet], s[store.TypeZSet], "missing")
+	require.Equal(t, int64(5), n)
 }
 
 func testExistsCountsDuplicates(t *testing.T, e *env) {
@@ -49,9 +49,9 @@ func testExistsCountsDuplicates(t *testing.T, e *env) {
 
 func testDelCountsExisting(t *testing.T, e *env) {
 	s := e.seedTypes("k:")
-	n, err := e.b.Del(e.ctx, s[store.TypeString], s[store.TypeHash], s[store.TypeList], s[store.TypeSet], "missing")
+	n, err := e.b.Del(e.ctx, s[store.TypeString], s[store.TypeHash], s[store.TypeList], s[store.TypeSet], s[store.TypeZSet], "missing")
 	require.NoError(t, err)
-	require.Equal(t, int64(4), n)
+	require.Equal(t, int64(5), n)
 	for _, k := range s {
 		e.requireGone(k)
 	}
@@ -79,7 +79,7 @@ func testTypeOfEachKind(t *testing.T, e *env) {
 		require.Equal(t, ty, e.typeOf(k), "Type(%q)", k)
 	}
 	names := map[store.Type]string{store.TypeNone: "none", store.TypeString: "string",
-		store.TypeHash: "hash", store.TypeList: "list", store.TypeSet: "set"}
+		store.TypeHash: "hash", store.TypeList: "list", store.TypeSet: "set", store.TypeZSet: "zset"}
 	for ty, name := range names {
 		require.Equal(t, name, ty.String())
 	}

@@ -21,6 +21,7 @@ func groups() []group {
 		{"Hash", hashCases},
 		{"List", listCases},
 		{"Set", setCases},
+		{"ZSet", zsetCases},
 		{"TTL", ttlCases},
 		{"Scan", scanCases},
 		{"Atomic", atomicCases},

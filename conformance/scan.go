@@ -217,7 +217,7 @@ func requireEscapedKeys(t *testing.T, e *env, keys []string) {
 
 func testScanEveryType(t *testing.T, e *env) {
 	s := e.seedTypes("t:")
-	want := []string{s[store.TypeString], s[store.TypeHash], s[store.TypeList], s[store.TypeSet]}
+	want := []string{s[store.TypeString], s[store.TypeHash], s[store.TypeList], s[store.TypeSet], s[store.TypeZSet]}
 	require.Equal(t, sorted(want...), e.scan("t:*"))
 }
 

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"errors"
+	"math"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -194,6 +195,10 @@ type readerAnswers struct {
 	missingHash         map[string]string
 	missingList         []string
 	missingSet          []string
+	zscore              float64
+	zrange              []store.ZMember
+	missingZScore       error
+	missingZRange       []store.ZMember
 }
 
 func testUpdateReaderAnswersAsBackend(t *testing.T, e *env) {
@@ -211,7 +216,11 @@ func testUpdateReaderAnswersAsBackend(t *testing.T, e *env) {
 	require.Equal(t, []string{"m1", "m2"}, sorted(a.set...))
 	require.LessOrEqual(t, a.ttl, hour)
 	require.Greater(t, a.ttl, hour-time.Second)
-	require.Equal(t, []store.Type{store.TypeString, store.TypeHash, store.TypeList, store.TypeSet, store.TypeNone}, a.types)
+	require.Equal(t, []store.Type{store.TypeString, store.TypeHash, store.TypeList, store.TypeSet, store.TypeZSet, store.TypeNone}, a.types)
+	require.Equal(t, float64(2), a.zscore)
+	require.Equal(t, []store.ZMember{{Member: "z1", Score: 1}}, a.zrange)
+	require.ErrorIs(t, a.missingZScore, store.ErrNotFound, "Reader.ZScore of a missing member")
+	require.Empty(t, a.missingZRange)
 	require.ErrorIs(t, a.missingGet, store.ErrNotFound, "Reader.Get of a missing key")
 	require.ErrorIs(t, a.noField, store.ErrNotFound, "Reader.HGet of a missing field")
 	require.ErrorIs(t, a.missingTTL, store.ErrNotFound, "Reader.TTL of a missing key")
@@ -230,7 +239,11 @@ func readAll(r store.Reader, s seeds) readerAnswers {
 	a.list, _ = r.LRange(bg, s[store.TypeList], 0, -1)
 	a.set, _ = r.SMembers(bg, s[store.TypeSet])
 	a.ttl, _ = r.TTL(bg, s[store.TypeString])
-	for _, k := range []string{s[store.TypeString], s[store.TypeHash], s[store.TypeList], s[store.TypeSet], "{grp}missing"} {
+	a.zscore, _ = r.ZScore(bg, s[store.TypeZSet], "z2")
+	a.zrange, _ = r.ZRangeByScore(bg, s[store.TypeZSet], math.Inf(-1), math.Inf(1), 1)
+	_, a.missingZScore = r.ZScore(bg, s[store.TypeZSet], "missing")
+	a.missingZRange, _ = r.ZRangeByScore(bg, "{grp}missing", 0, 1, 5)
+	for _, k := range []string{s[store.TypeString], s[store.TypeHash], s[store.TypeList], s[store.TypeSet], s[store.TypeZSet], "{grp}missing"} {
 		ty, _ := r.Type(bg, k)
 		a.types = append(a.types, ty)
 	}

@@ -95,6 +95,12 @@ func (b *Backend) op(op store.Op) (store.Op, error) {
 		return &store.SAddOp{Key: b.key(o.Key), Members: o.Members}, nil
 	case *store.SRemOp:
 		return &store.SRemOp{Key: b.key(o.Key), Members: o.Members}, nil
+	case *store.LPopOp:
+		return &store.LPopOp{Key: b.key(o.Key), Count: o.Count}, nil
+	case *store.ZAddOp:
+		return &store.ZAddOp{Key: b.key(o.Key), Members: o.Members, NX: o.NX, XX: o.XX}, nil
+	case *store.ZRemOp:
+		return &store.ZRemOp{Key: b.key(o.Key), Members: o.Members}, nil
 	}
 	return nil, fmt.Errorf("prefix: %w: unknown op type %T", store.ErrInvalidArgument, op)
 }
@@ -109,6 +115,8 @@ func copyResults(outer, inner []store.Op) {
 			o.Result = inner[i].(*store.HIncrByOp).Result
 		case *store.HGetAllOp:
 			o.Result = inner[i].(*store.HGetAllOp).Result
+		case *store.LPopOp:
+			o.Result = inner[i].(*store.LPopOp).Result
 		}
 	}
 }
@@ -137,6 +145,14 @@ func (r reader) LRange(ctx context.Context, key string, start, stop int64) ([]st
 
 func (r reader) SMembers(ctx context.Context, key string) ([]string, error) {
 	return r.r.SMembers(ctx, r.b.key(key))
+}
+
+func (r reader) ZScore(ctx context.Context, key, member string) (float64, error) {
+	return r.r.ZScore(ctx, r.b.key(key), member)
+}
+
+func (r reader) ZRangeByScore(ctx context.Context, key string, min, max float64, limit int) ([]store.ZMember, error) {
+	return r.r.ZRangeByScore(ctx, r.b.key(key), min, max, limit)
 }
 
 func (r reader) TTL(ctx context.Context, key string) (time.Duration, error) {

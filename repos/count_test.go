@@ -221,6 +221,31 @@ func (c *countingBackend) SCard(ctx context.Context, key string) (int64, error) 
 	return c.Backend.SCard(ctx, key)
 }
 
+func (c *countingBackend) ZAdd(ctx context.Context, key string, members ...store.ZMember) (int64, error) {
+	c.note(key)
+	return c.Backend.ZAdd(ctx, key, members...)
+}
+
+func (c *countingBackend) ZRem(ctx context.Context, key string, members ...string) (int64, error) {
+	c.note(key)
+	return c.Backend.ZRem(ctx, key, members...)
+}
+
+func (c *countingBackend) ZScore(ctx context.Context, key, member string) (float64, error) {
+	c.note(key)
+	return c.Backend.ZScore(ctx, key, member)
+}
+
+func (c *countingBackend) ZCard(ctx context.Context, key string) (int64, error) {
+	c.note(key)
+	return c.Backend.ZCard(ctx, key)
+}
+
+func (c *countingBackend) ZRangeByScore(ctx context.Context, key string, min, max float64, limit int) ([]store.ZMember, error) {
+	c.note(key)
+	return c.Backend.ZRangeByScore(ctx, key, min, max, limit)
+}
+
 func (c *countingBackend) Apply(ctx context.Context, ops ...store.Op) error {
 	keys := make([]string, 0, len(ops))
 	for _, op := range ops {
@@ -284,6 +309,16 @@ func (r countingReader) LRange(ctx context.Context, key string, start, stop int6
 func (r countingReader) SMembers(ctx context.Context, key string) ([]string, error) {
 	r.mark(key)
 	return r.Reader.SMembers(ctx, key)
+}
+
+func (r countingReader) ZScore(ctx context.Context, key, member string) (float64, error) {
+	r.mark(key)
+	return r.Reader.ZScore(ctx, key, member)
+}
+
+func (r countingReader) ZRangeByScore(ctx context.Context, key string, min, max float64, limit int) ([]store.ZMember, error) {
+	r.mark(key)
+	return r.Reader.ZRangeByScore(ctx, key, min, max, limit)
 }
 
 func (r countingReader) TTL(ctx context.Context, key string) (time.Duration, error) {

@@ -44,6 +44,11 @@ const (
 	opSIsMember
 	opSCard
 	opSRandMember
+	opZAdd
+	opZRem
+	opZScore
+	opZCard
+	opZRangeByScore
 	opApply
 	opUpdate
 	opPing
@@ -56,6 +61,7 @@ var opNames = [numOps]string{"Exists", "Del", "Expire", "Persist", "TTL", "Type"
 	"HSet", "HGet", "HMGet", "HGetAll", "HDel", "HExists", "HIncrBy", "HIncrByFloat", "HLen",
 	"RPush", "LPush", "LRange", "LTrim", "LLen", "LPop",
 	"SAdd", "SRem", "SMembers", "SIsMember", "SCard", "SRandMember",
+	"ZAdd", "ZRem", "ZScore", "ZCard", "ZRangeByScore",
 	"Apply", "Update", "Ping"}
 
 // Exists is store.Keys.Exists, traced.

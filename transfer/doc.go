@@ -45,21 +45,26 @@
 //	{"key":"t:acme:{acme:u1}:user","type":"hash","value":{"name":"Ann"},"ttl_ms":86399512}
 //	{"key":"t:acme:{acme:q:mail:b:send}:queue","type":"list","value":["a","b"],"ttl_ms":-1}
 //	{"key":"k","type":"string","encoding":"base64","value":"/wA=","ttl_ms":-1}
+//	{"key":"{app:triggers}:due","type":"zset","value":[["a","1767225600000"],["b","+inf"]],"ttl_ms":-1}
 //
 //	key       the key
-//	type      "string", "hash", "list" or "set"
+//	type      "string", "hash", "list", "set" or "zset"
 //	value     a string (string), an object of fields (hash), an array of
-//	          items left to right (list), an array of members (set)
+//	          items left to right (list), an array of members (set), an
+//	          array of [member, score] pairs in order (zset); a score is
+//	          the shortest decimal that reads back as the same float64,
+//	          or "+inf" / "-inf"
 //	ttl_ms    the time to live left when dumped, in milliseconds, rounded
 //	          up; -1 for none. A restore gives the key this TTL from the
 //	          moment it is written.
 //	encoding  absent, or "base64": then the key and every string of the
-//	          value (fields, items, members) are standard base64 with
+//	          value (fields, items, members; not scores) are standard base64 with
 //	          padding. Encoder uses it for records holding any byte string
 //	          that is not valid UTF-8; other strings are plain JSON.
 //
-// Unknown fields, an unknown type or encoding, an empty hash, list or set,
-// and a ttl_ms of 0 or below -1 are errors. Blank lines are ignored. A
+// Unknown fields, an unknown type or encoding, an empty hash, list, set or
+// zset, a zset score that is not a number or a member named twice, and a
+// ttl_ms of 0 or below -1 are errors. Blank lines are ignored. A
 // line that does not parse gives a *LineError with its line number
 // (matching ErrFormat and store.ErrInvalidArgument); WriteAll writes the
 // records before it and nothing after it.

@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"math"
 	"slices"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -112,6 +114,12 @@ func (e *Encoder) Encode(rec Record) error {
 			out[i] = str(x)
 		}
 		v = out
+	case store.TypeZSet:
+		pairs := make([][2]string, len(rec.ZSet))
+		for i, m := range sortedZ(rec.ZSet) {
+			pairs[i] = [2]string{str(m.Member), formatScore(m.Score)}
+		}
+		v = pairs
 	default:
 		return fmt.Errorf("transfer: encode %q: %w: record has no type", rec.Key, store.ErrInvalidArgument)
 	}
@@ -158,6 +166,9 @@ func validUTF8(rec Record) bool {
 	}
 	for _, v := range rec.Set {
 		ok = ok && utf8.ValidString(v)
+	}
+	for _, m := range rec.ZSet {
+		ok = ok && utf8.ValidString(m.Member)
 	}
 	return ok
 }
@@ -328,13 +339,19 @@ func parseValue(rec *Record, l line, str func(string) (string, error)) error {
 			slices.Sort(rec.Set)
 			rec.Set = slices.Compact(rec.Set)
 		}
+	case "zset":
+		rec.Type = store.TypeZSet
+		var pairs [][]string
+		if err = json.Unmarshal(l.Value, &pairs); err == nil {
+			rec.ZSet, err = decodeZSet(pairs, str)
+		}
 	default:
-		return fmt.Errorf("unknown type %q (want string, hash, list or set)", l.Type)
+		return fmt.Errorf("unknown type %q (want string, hash, list, set or zset)", l.Type)
 	}
 	if err != nil {
 		return fmt.Errorf("%s value: %w", l.Type, err)
 	}
-	if rec.Type != store.TypeString && len(rec.Hash)+len(rec.List)+len(rec.Set) == 0 {
+	if rec.Type != store.TypeString && len(rec.Hash)+len(rec.List)+len(rec.Set)+len(rec.ZSet) == 0 {
 		return fmt.Errorf("empty %s", l.Type)
 	}
 	return nil
@@ -363,6 +380,32 @@ func decodeItems(items []string, str func(string) (string, error)) ([]string, er
 		items[i] = d
 	}
 	return items, nil
+}
+
+// decodeZSet reads a sorted set's [member, score] pairs, in the sorted
+// set's order; a NaN score or a member named twice is an error.
+func decodeZSet(pairs [][]string, str func(string) (string, error)) ([]store.ZMember, error) {
+	out := make([]store.ZMember, 0, len(pairs))
+	seen := make(map[string]bool, len(pairs))
+	for i, p := range pairs {
+		if len(p) != 2 {
+			return nil, fmt.Errorf("element %d is not a [member, score] pair", i)
+		}
+		m, err := str(p[0])
+		if err != nil {
+			return nil, err
+		}
+		s, err := strconv.ParseFloat(p[1], 64)
+		if err != nil || math.IsNaN(s) {
+			return nil, fmt.Errorf("member %q: score %q is not a number", clip(m), p[1])
+		}
+		if seen[m] {
+			return nil, fmt.Errorf("member %q is named twice", clip(m))
+		}
+		seen[m] = true
+		out = append(out, store.ZMember{Member: m, Score: s})
+	}
+	return sortedZ(out), nil
 }
 
 // clip shortens a key quoted in an error.

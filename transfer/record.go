@@ -1,12 +1,16 @@
 package transfer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"iter"
 	"maps"
+	"math"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mimeiapify/store"
@@ -32,10 +36,13 @@ type Record struct {
 	List []string
 	// Set is the members of a set key, sorted (at least one member).
 	Set []string
+	// ZSet is the members of a sorted-set key with their scores, in the
+	// sorted set's order: by score, then member (at least one member).
+	ZSet []store.ZMember
 }
 
 // SameValue reports whether r and o hold the same key, type and value,
-// whatever their TTLs. Set members compare in any order.
+// whatever their TTLs. Set and sorted-set members compare in any order.
 func (r Record) SameValue(o Record) bool {
 	if r.Key != o.Key || r.Type != o.Type {
 		return false
@@ -49,8 +56,46 @@ func (r Record) SameValue(o Record) bool {
 		return slices.Equal(r.List, o.List)
 	case store.TypeSet:
 		return slices.Equal(sorted(r.Set), sorted(o.Set))
+	case store.TypeZSet:
+		return slices.Equal(sortedZ(r.ZSet), sortedZ(o.ZSet))
 	}
 	return true
+}
+
+// compareZ orders sorted-set members as the sorted set does.
+func compareZ(a, b store.ZMember) int {
+	if c := cmp.Compare(a.Score, b.Score); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Member, b.Member)
+}
+
+// sortedZ returns z in the sorted set's order, copying it only when it is
+// not.
+func sortedZ(z []store.ZMember) []store.ZMember {
+	if slices.IsSortedFunc(z, compareZ) {
+		return z
+	}
+	c := slices.Clone(z)
+	slices.SortFunc(c, compareZ)
+	return c
+}
+
+// formatScore is the text of a score in dumps and checksums: the shortest
+// form that parses back to the same float64, without an exponent for
+// whole numbers below 1e21 (a Unix time in milliseconds reads as one),
+// "+inf" and "-inf" for the infinities (strconv.ParseFloat reads all of
+// them).
+func formatScore(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "+inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	case f == math.Trunc(f) && math.Abs(f) < 1e21:
+		return strconv.FormatFloat(f+0, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
 // sorted returns s sorted, copying it only when it is not.
@@ -110,6 +155,9 @@ func readOnce(ctx context.Context, b store.Backend, key string) (Record, bool, e
 		rec.Set, err = b.SMembers(ctx, key)
 		slices.Sort(rec.Set)
 		n = len(rec.Set)
+	case store.TypeZSet:
+		rec.ZSet, err = b.ZRangeByScore(ctx, key, math.Inf(-1), math.Inf(1), math.MaxInt)
+		n = len(rec.ZSet)
 	default:
 		return Record{}, false, fmt.Errorf("%w: unknown type %d", store.ErrUnsupported, t)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -29,6 +30,10 @@ func sample() []transfer.Record {
 		{Key: "l", Type: store.TypeList, List: []string{"x", "x", "", "y\xff"}},
 		{Key: "set", Type: store.TypeSet, Set: []string{"", "a", "b\xc3"}, TTL: time.Minute},
 		{Key: "t:a*:{x}", Type: store.TypeSet, Set: []string{"é"}},
+		{Key: "z", Type: store.TypeZSet, TTL: 3 * time.Hour, ZSet: []store.ZMember{
+			{Member: "low", Score: math.Inf(-1)}, {Member: "", Score: 1.5}, {Member: "a", Score: 1.5},
+			{Member: "ms", Score: 1767225600123}, {Member: "top", Score: math.Inf(1)}}},
+		{Key: "zbin", Type: store.TypeZSet, ZSet: []store.ZMember{{Member: "\xff\x00", Score: -0.25}}},
 	}
 }
 
@@ -88,6 +93,8 @@ func TestWriteRejectsMalformedRecords(t *testing.T) {
 		{Key: "a"},
 		{Key: "a", Type: store.TypeHash},
 		{Key: "a", Type: store.TypeList, List: []string{}},
+		{Key: "a", Type: store.TypeZSet},
+		{Key: "a", Type: store.TypeZSet, ZSet: []store.ZMember{{Member: "m", Score: math.NaN()}}},
 		{Key: "a", Type: store.TypeString, TTL: -time.Second},
 	} {
 		err := transfer.Write(context.Background(), b, rec, nil)
@@ -135,10 +142,13 @@ func TestVerifyFindsEveryKindOfDifference(t *testing.T) {
 	require.NoError(t, err)
 	_, err = b.Expire(ctx, "h", time.Minute) // was 2 h
 	require.NoError(t, err)
+	_, err = b.ZAdd(ctx, "z", store.ZMember{Member: "a", Score: 1.25}) // was 1.5
+	require.NoError(t, err)
 	rep, err = transfer.Verify(ctx, a, b, a.Scan(ctx, "*"))
 	require.NoError(t, err)
 	require.False(t, rep.OK())
-	require.Equal(t, []string{"h", "l", "s"}, rep.Mismatches)
+	require.Equal(t, []string{"h", "l", "s", "z"}, rep.Mismatches)
+	require.NotEqual(t, rep.A["zset"].Checksum, rep.B["zset"].Checksum, "a changed score")
 	require.NotEqual(t, rep.A["list"].Checksum, rep.B["list"].Checksum)
 	require.Equal(t, rep.A["hash"].Checksum, rep.B["hash"].Checksum, "TTLs are not in the checksum")
 }
@@ -156,6 +166,7 @@ func TestDumpRoundTripIsBinarySafe(t *testing.T) {
 	require.Contains(t, text, `{"key":"s","type":"string","value":"plain","ttl_ms":-1}`)
 	require.Contains(t, text, `"encoding":"base64"`)
 	require.Contains(t, text, `{"key":"t:a*:{x}","type":"set","value":["é"],"ttl_ms":-1}`)
+	require.Contains(t, text, `{"key":"z","type":"zset","value":[["low","-inf"],["","1.5"],["a","1.5"],["ms","1767225600123"],["top","+inf"]],"ttl_ms":108`)
 
 	dec, err := transfer.NewDecoder(strings.NewReader(text))
 	require.NoError(t, err)
@@ -181,7 +192,12 @@ func TestDecoderNamesTheBadLine(t *testing.T) {
 		{`{"format":"other","version":1}`, "line 1: header: format"},
 		{`{"format":"mimeiapify-store-dump","version":2}`, "line 1: header: version 2"},
 		{head + good + "{not json\n", "line 3:"},
-		{head + "\n" + good + `{"key":"b","type":"zset","value":[],"ttl_ms":-1}`, "line 4: key \"b\": unknown type \"zset\""},
+		{head + "\n" + good + `{"key":"b","type":"stream","value":[],"ttl_ms":-1}`, "line 4: key \"b\": unknown type \"stream\""},
+		{head + `{"key":"b","type":"zset","value":[],"ttl_ms":-1}`, "line 2: key \"b\": empty zset"},
+		{head + `{"key":"b","type":"zset","value":[["m"]],"ttl_ms":-1}`, "line 2: key \"b\": zset value: element 0 is not a [member, score] pair"},
+		{head + `{"key":"b","type":"zset","value":[["m","nan"]],"ttl_ms":-1}`, "line 2: key \"b\": zset value: member \"m\": score \"nan\" is not a number"},
+		{head + `{"key":"b","type":"zset","value":[["m","x"]],"ttl_ms":-1}`, "not a number"},
+		{head + `{"key":"b","type":"zset","value":[["m","1"],["m","2"]],"ttl_ms":-1}`, "member \"m\" is named twice"},
 		{head + `{"key":"b","type":"list","value":[],"ttl_ms":-1}`, "line 2: key \"b\": empty list"},
 		{head + `{"key":"b","type":"string","value":"x","ttl_ms":0}`, "line 2: key \"b\": ttl_ms"},
 		{head + `{"key":"b","type":"string","value":"x"}`, "line 2: key \"b\": ttl_ms"},

@@ -124,7 +124,8 @@ func sumInto(m map[string]TypeSum, rec Record) {
 
 // Checksum returns a 64-bit FNV-1a hash of rec's key, type and value (not
 // its TTL) in a canonical form: every string length-prefixed, hash fields
-// and set members sorted. Equal values give equal checksums on every
+// and set members sorted, sorted-set members in order with their scores
+// as text. Equal values give equal checksums on every
 // backend.
 func Checksum(rec Record) uint64 {
 	h := fnv.New64a()
@@ -151,6 +152,11 @@ func Checksum(rec Record) uint64 {
 	case store.TypeSet:
 		for _, m := range sorted(rec.Set) {
 			put(m)
+		}
+	case store.TypeZSet:
+		for _, m := range sortedZ(rec.ZSet) {
+			put(m.Member)
+			put(formatScore(m.Score))
 		}
 	}
 	return h.Sum64()

@@ -24,8 +24,9 @@ type WriteOptions struct {
 // a reader sees the whole value (every list item, once) or nothing. Without
 // Replace it fails with ErrExists when the key exists, checking and
 // writing in one step (an Update); with Replace it deletes the key and
-// writes it in one Apply. A malformed record (no type, an empty hash, list
-// or set, a negative TTL) fails with store.ErrInvalidArgument. Cost: 1
+// writes it in one Apply. A malformed record (no type, an empty hash, list,
+// set or sorted set, a NaN score, a negative TTL) fails with
+// store.ErrInvalidArgument. Cost: 1
 // call.
 func Write(ctx context.Context, b store.Backend, rec Record, opts *WriteOptions) error {
 	ops, err := recordOps(rec)
@@ -73,6 +74,10 @@ func recordOps(rec Record) ([]store.Op, error) {
 	case store.TypeSet:
 		if len(rec.Set) > 0 {
 			set = &store.SAddOp{Key: rec.Key, Members: rec.Set}
+		}
+	case store.TypeZSet:
+		if len(rec.ZSet) > 0 {
+			set = &store.ZAddOp{Key: rec.Key, Members: rec.ZSet}
 		}
 	default:
 		return nil, fmt.Errorf("%w: record has no type", store.ErrInvalidArgument)

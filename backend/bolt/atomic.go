@@ -128,7 +128,7 @@ func (t *txn) applyOp(op store.Op) (err error) {
 	return err
 }
 
-// applyCollOp applies a list or set op of a checked group.
+// applyCollOp applies a list, set or sorted-set op of a checked group.
 func (t *txn) applyCollOp(op store.Op) (err error) {
 	switch o := op.(type) {
 	case *store.RPushOp:
@@ -141,6 +141,12 @@ func (t *txn) applyCollOp(op store.Op) (err error) {
 		_, err = t.sadd(o.Key, o.Members)
 	case *store.SRemOp:
 		_, err = t.srem(o.Key, o.Members)
+	case *store.ZAddOp:
+		_, err = t.zadd(o.Key, o.Members, o.NX, o.XX)
+	case *store.ZRemOp:
+		_, err = t.zrem(o.Key, o.Members)
+	case *store.LPopOp:
+		o.Result, err = t.lpop(o.Key, int64(o.Count))
 	default:
 		err = fmt.Errorf("%w: unknown op type %T", store.ErrInvalidArgument, op)
 	}

@@ -84,21 +84,37 @@
 //	meta   'k'+key -> type (1 byte) | expiry, Unix ms, 0 = none (8 bytes BE) |
 //	         CRC-32C of 'k'+key, type, expiry and payload (4 bytes BE) | payload
 //	         string: payload is the value
-//	         hash, set: payload is the count of fields or members (8 bytes BE)
+//	         hash, set, zset: payload is the count of fields or members (8 bytes BE)
 //	         list: payload is head and tail indexes (8 bytes BE each)
-//	coll   'k'+key -> nested bucket, one per hash, set or list:
+//	coll   'k'+key -> nested bucket, one per hash, set, sorted set or list:
 //	         hash: 'k'+field -> value | sum
 //	         set:  'k'+member -> sum
 //	         a field or member longer than 512 bytes is stored instead as
 //	         'h'+SHA-256(name) -> uvarint(len(name)) | name | value | sum
 //	         list: index (8 bytes BE) -> element | sum, for head <= index < tail;
 //	               a new list starts at 1<<63, LPush grows down, RPush up
+//	         zset: two records per member:
+//	               member record, as a hash field whose value is the score
+//	               (float64 bits, 8 bytes BE): 'k'+member -> score | sum
+//	               (or 'h'+SHA-256 for a long member, as above);
+//	               order record 'z' + sortable score (8 bytes: the float's
+//	               bits with the sign bit flipped, or all bits for a
+//	               negative one, so byte order is numeric order; -0 as 0)
+//	               + member -> sum; a member longer than 512 bytes is
+//	               'z' + score + its first 512 bytes + SHA-256(member)
+//	               -> member | sum, and long members sharing score and
+//	               prefix are put in order when read
 //	         sum: CRC-32C of key, the element's stored key and what precedes
 //	              the sum (4 bytes BE)
 //	exp    expiry (8 bytes BE) + 'k'+key -> empty, the sweeper's index
 //
 // So a hash-field, set-member or list-end change writes one element and
-// the small meta record, never the whole collection; HLen, SCard and LLen
-// read only the meta record; LRange seeks to its first index; Scan walks
-// the meta bucket in key order from glob.LiteralPrefix of its pattern.
+// the small meta record, never the whole collection; HLen, SCard, LLen and
+// ZCard read only the meta record; LRange seeks to its first index; Scan
+// walks the meta bucket in key order from glob.LiteralPrefix of its
+// pattern. A ZAdd of a new member writes its two records and the meta
+// record; one that changes a score also deletes the old order record
+// (O(log n) B+tree work per member either way); ZRem deletes both
+// records; ZScore is one lookup; ZRangeByScore seeks once to its min and
+// reads only the order records it returns (O(log n + limit)).
 package bolt

@@ -12,7 +12,7 @@ import (
 // Top-level buckets; doc.go describes the layout.
 var (
 	bucketMeta   = []byte("meta") // 'k'+key -> meta record
-	bucketColls  = []byte("coll") // 'k'+key -> nested bucket of a hash, set or list
+	bucketColls  = []byte("coll") // 'k'+key -> nested bucket of a hash, set, sorted set or list
 	bucketExpiry = []byte("exp")  // be64(expireAt ms)+'k'+key -> empty
 )
 
@@ -54,7 +54,7 @@ type meta struct {
 	typ  store.Type
 	exp  int64  // expiry in Unix ms; 0 means none
 	val  []byte // string value (TypeString); aliases the transaction's memory
-	n    int64  // number of fields or members (TypeHash, TypeSet)
+	n    int64  // number of fields or members (TypeHash, TypeSet, TypeZSet)
 	head uint64 // index of the first list element (TypeList)
 	tail uint64 // index past the last list element (TypeList)
 }
@@ -74,7 +74,7 @@ func encodeMeta(k []byte, m *meta) []byte {
 	case store.TypeString:
 		b = make([]byte, metaHeader+len(m.val))
 		copy(b[metaHeader:], m.val)
-	case store.TypeHash, store.TypeSet:
+	case store.TypeHash, store.TypeSet, store.TypeZSet:
 		b = make([]byte, metaHeader+8)
 		binary.BigEndian.PutUint64(b[metaHeader:], uint64(m.n))
 	case store.TypeList:
@@ -103,7 +103,7 @@ func decodeMeta(k, b []byte) (meta, error) {
 	switch {
 	case m.typ == store.TypeString:
 		m.val = p
-	case (m.typ == store.TypeHash || m.typ == store.TypeSet) && len(p) == 8:
+	case (m.typ == store.TypeHash || m.typ == store.TypeSet || m.typ == store.TypeZSet) && len(p) == 8:
 		m.n = int64(binary.BigEndian.Uint64(p))
 	case m.typ == store.TypeList && len(p) == 16:
 		m.head = binary.BigEndian.Uint64(p)

@@ -59,6 +59,25 @@ func (r *reader) SMembers(ctx context.Context, key string) ([]string, error) {
 	return r.t.smembers(key)
 }
 
+// ZScore is Backend.ZScore inside Update.
+func (r *reader) ZScore(ctx context.Context, key, member string) (float64, error) {
+	if err := r.check(ctx, "zscore", key); err != nil {
+		return 0, err
+	}
+	return r.t.zscore(key, member)
+}
+
+// ZRangeByScore is Backend.ZRangeByScore inside Update.
+func (r *reader) ZRangeByScore(ctx context.Context, key string, min, max float64, limit int) ([]store.ZMember, error) {
+	if err := r.check(ctx, "zrangebyscore", key); err != nil {
+		return nil, err
+	}
+	if err := store.CheckScoreRange(min, max, limit); err != nil {
+		return nil, opError("zrangebyscore", key, err)
+	}
+	return r.t.zrangeByScore(key, min, max, limit)
+}
+
 // TTL is Backend.TTL inside Update.
 func (r *reader) TTL(ctx context.Context, key string) (time.Duration, error) {
 	if err := r.check(ctx, "ttl", key); err != nil {

@@ -11,7 +11,7 @@ import (
 // store.CheckGroup, locks the shards of the group's keys in ascending
 // order, runs every check against the state before the group, and only
 // then applies the ops in order, filling in the results of IncrByOp,
-// HIncrByOp and HGetAllOp. A failed check writes nothing.
+// HIncrByOp, HGetAllOp and LPopOp. A failed check writes nothing.
 func (b *Backend) Apply(ctx context.Context, ops ...store.Op) error {
 	if err := b.check(ctx, "apply", groupKey(ops)); err != nil {
 		return err
@@ -115,13 +115,16 @@ func (b *Backend) applyOp(op store.Op, c *clock) (err error) {
 		o.Result, err = s.hincrBy(o.Key, o.Field, o.Delta, c)
 	case *store.HGetAllOp:
 		o.Result, err = s.hgetAll(o.Key, c)
+	case *store.LPopOp:
+		o.Result, err = s.lpop(o.Key, o.Count, c)
 	default:
 		return b.applyCollectionOp(s, op, c)
 	}
 	return err
 }
 
-// applyCollectionOp applies an op that writes a hash, list or set.
+// applyCollectionOp applies an op that writes a hash, list, set or
+// sorted set.
 func (b *Backend) applyCollectionOp(s *shard, op store.Op, c *clock) (err error) {
 	switch o := op.(type) {
 	case *store.HSetOp:
@@ -138,6 +141,10 @@ func (b *Backend) applyCollectionOp(s *shard, op store.Op, c *clock) (err error)
 		_, err = s.sadd(o.Key, o.Members, c)
 	case *store.SRemOp:
 		_, err = s.srem(o.Key, o.Members, c)
+	case *store.ZAddOp:
+		_, err = s.zadd(o.Key, o.Members, o.NX, o.XX, c)
+	case *store.ZRemOp:
+		_, err = s.zrem(o.Key, o.Members, c)
 	default:
 		err = fmt.Errorf("%w: unknown op type %T", store.ErrInvalidArgument, op)
 	}

@@ -56,6 +56,12 @@
 // included. A key that exists and matches for the whole scan is yielded
 // exactly once.
 //
-// Values handed out (HGetAll's map, LRange's and SMembers' slices) are
-// copies; maps and slices passed in are not kept.
+// A sorted set is a map from member to score and a skiplist ordered by
+// (score, member), as Redis keeps one: ZAdd and ZRem cost O(log n)
+// expected, ZRangeByScore O(log n + limit), ZScore and ZCard O(1). A score
+// of -0 is stored as 0, as Redis stores it.
+//
+// Values handed out (HGetAll's map, LRange's, SMembers' and
+// ZRangeByScore's slices) are copies; maps and slices passed in are not
+// kept.
 package memory

@@ -7,7 +7,7 @@ import (
 	"github.com/mimeiapify/store"
 )
 
-// entry is one key's value. Exactly one of str, hash, list and set is in
+// entry is one key's value. Exactly one of str, hash, list, set and zset is in
 // use, as typ says.
 type entry struct {
 	typ  store.Type
@@ -16,6 +16,7 @@ type entry struct {
 	hash map[string]string
 	list *list
 	set  map[string]struct{}
+	zset *zset
 }
 
 // clock is the time of one call, read from the system clock at most once
@@ -108,13 +109,15 @@ func (s *shard) create(key string, t store.Type, c *clock) (*entry, error) {
 		e.list = &list{}
 	case store.TypeSet:
 		e.set = make(map[string]struct{})
+	case store.TypeZSet:
+		e.zset = newZSet()
 	}
 	s.put(key, e)
 	return e, nil
 }
 
 // dropIfEmpty deletes key, with its TTL, when e (its entry) is a hash,
-// list or set that has become empty, as Redis does.
+// list, set or sorted set that has become empty, as Redis does.
 func (s *shard) dropIfEmpty(key string, e *entry) {
 	if e.len() == 0 && e.typ != store.TypeString {
 		delete(s.m, key)
@@ -130,6 +133,8 @@ func (e *entry) len() int {
 		return e.list.len()
 	case store.TypeSet:
 		return len(e.set)
+	case store.TypeZSet:
+		return e.zset.len()
 	}
 	return 1
 }

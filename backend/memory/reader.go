@@ -105,6 +105,29 @@ func (r *reader) SMembers(ctx context.Context, key string) ([]string, error) {
 	return m, wrap("smembers", key, err)
 }
 
+// ZScore is store.Reader.ZScore.
+func (r *reader) ZScore(ctx context.Context, key, member string) (float64, error) {
+	s, err := r.at(ctx, "zscore", key)
+	if err != nil {
+		return 0, err
+	}
+	v, err := s.zscore(key, member, &r.c)
+	return v, wrap("zscore", key, err)
+}
+
+// ZRangeByScore is store.Reader.ZRangeByScore.
+func (r *reader) ZRangeByScore(ctx context.Context, key string, min, max float64, limit int) ([]store.ZMember, error) {
+	s, err := r.at(ctx, "zrangebyscore", key)
+	if err != nil {
+		return nil, err
+	}
+	if err := store.CheckScoreRange(min, max, limit); err != nil {
+		return nil, wrap("zrangebyscore", key, err)
+	}
+	out, err := s.zrangeByScore(key, min, max, limit, &r.c)
+	return out, wrap("zrangebyscore", key, err)
+}
+
 // TTL is store.Reader.TTL.
 func (r *reader) TTL(ctx context.Context, key string) (time.Duration, error) {
 	s, err := r.at(ctx, "ttl", key)

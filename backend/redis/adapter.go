@@ -7,6 +7,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/mimeiapify/store"
 	"github.com/mimeiapify/store/internal/rediscore"
 )
 
@@ -196,6 +197,10 @@ func build(ctx context.Context, cmd rediscore.Cmd) goredis.Cmder {
 		return goredis.NewSliceCmd(ctx, args...)
 	case rediscore.KindScan:
 		return goredis.NewScanCmd(ctx, nil, args...)
+	case rediscore.KindFloat:
+		return goredis.NewFloatCmd(ctx, args...)
+	case rediscore.KindZ:
+		return goredis.NewZSliceCmd(ctx, args...)
 	}
 	return goredis.NewStatusCmd(ctx, args...)
 }
@@ -225,6 +230,18 @@ func read(gc goredis.Cmder, cmd rediscore.Cmd) rediscore.Result {
 		r.Strs, r.Cursor, r.Err = c.Result()
 	case *goredis.StatusCmd:
 		r.Str, r.Err = c.Result()
+	case *goredis.FloatCmd:
+		r.Float, r.Err = c.Result()
+	case *goredis.ZSliceCmd:
+		var zs []goredis.Z
+		zs, r.Err = c.Result()
+		if r.Err == nil {
+			r.Z = make([]store.ZMember, len(zs))
+			for i, z := range zs {
+				m, _ := z.Member.(string) // go-redis reads members as strings
+				r.Z[i] = store.ZMember{Member: m, Score: z.Score}
+			}
+		}
 	}
 	return r
 }

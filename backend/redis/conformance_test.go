@@ -24,7 +24,7 @@ var miniHarness = conformance.Harness{
 	New: func(t *testing.T) conformance.Instance {
 		b, mr := newMini(t)
 		return conformance.Instance{Backend: b, Advance: mr.FastForward,
-			MakeForeignKey: func(key string) { _, _ = mr.ZAdd(key, 1, "m") }}
+			MakeForeignKey: func(key string) { _, _ = mr.XAdd(key, "*", []string{"f", "v"}) }}
 	},
 	Scale: 0.25,
 	Skip:  testenv.MiniredisQuirks,
@@ -38,7 +38,7 @@ func realHarness(client goredis.UniversalClient) conformance.Harness {
 	return conformance.Harness{New: func(t *testing.T) conformance.Instance {
 		b, p := prefixedAt(t, client, nil)
 		return conformance.Instance{Backend: b, MakeForeignKey: func(key string) {
-			require.NoError(t, client.ZAdd(context.Background(), p+key, goredis.Z{Score: 1, Member: "m"}).Err())
+			require.NoError(t, client.XAdd(context.Background(), &goredis.XAddArgs{Stream: p + key, Values: []string{"f", "v"}}).Err())
 		}}
 	}}
 }

@@ -74,7 +74,7 @@
 // slots (Redis would say CROSSSLOT). Network errors name the address that
 // failed; one that comes once the context is done or past its deadline
 // wraps the context's error. A key of a type the contract does not know
-// (a sorted set, a stream, written by another program) fails with
+// (a stream, written by another program) fails with
 // ErrWrongType, naming its type, in every call but those that work on any
 // key (Exists, Del, Expire, Persist, TTL, Scan, Set, SetNX), Type
 // included.
@@ -91,7 +91,13 @@
 // write is its own check,
 // and a group that needs no check (SetOp, DelOp, ExpireOp, PersistOp, or
 // writes after a DelOp of their key) is sent in MULTI/EXEC, since none of
-// its commands can fail. Update is WATCH, the reads, then MULTI/EVALSHA/EXEC
+// its commands can fail. ZAddOp (NX, XX), ZRemOp and LPopOp take the same
+// routes as the other collection ops: the group script (always for LPopOp,
+// whose result it returns) or, after a DelOp of their key, MULTI/EXEC for
+// ZAddOp and ZRemOp. ZRangeByScore is one ZRANGEBYSCORE key min max
+// WITHSCORES LIMIT 0 limit (O(log n + limit) on the server; a score of -0
+// is sent as 0, which Redis stores for it anyway).
+// Update is WATCH, the reads, then MULTI/EVALSHA/EXEC
 // in one pipeline, retried on conflict up to store.MaxUpdateAttempts times;
 // on one server the WATCH travels with the first read (with SCRIPT LOAD
 // while the backend has not seen the server hold the script), so an Update

@@ -8,6 +8,7 @@ import (
 
 	"github.com/valkey-io/valkey-go"
 
+	"github.com/mimeiapify/store"
 	"github.com/mimeiapify/store/internal/rediscore"
 )
 
@@ -231,6 +232,17 @@ func message(m valkey.ValkeyMessage, err error, cmd rediscore.Cmd) (r rediscore.
 		var e valkey.ScanEntry
 		e, r.Err = m.AsScanEntry()
 		r.Strs, r.Cursor = e.Elements, e.Cursor
+	case rediscore.KindFloat:
+		r.Float, r.Err = m.AsFloat64()
+	case rediscore.KindZ:
+		var zs []valkey.ZScore
+		zs, r.Err = m.AsZScores()
+		if r.Err == nil {
+			r.Z = make([]store.ZMember, len(zs))
+			for i, z := range zs {
+				r.Z[i] = store.ZMember{Member: z.Member, Score: z.Score}
+			}
+		}
 	}
 	return r
 }

@@ -23,7 +23,7 @@ var miniHarness = conformance.Harness{
 	New: func(t *testing.T) conformance.Instance {
 		b, mr := newMini(t)
 		return conformance.Instance{Backend: b, Advance: mr.FastForward,
-			MakeForeignKey: func(key string) { _, _ = mr.ZAdd(key, 1, "m") }}
+			MakeForeignKey: func(key string) { _, _ = mr.XAdd(key, "*", []string{"f", "v"}) }}
 	},
 	Scale: 0.25,
 	Skip:  testenv.MiniredisQuirks,
@@ -39,7 +39,7 @@ func realHarness(t *testing.T, client valkey.Client) conformance.Harness {
 	return conformance.Harness{New: func(t *testing.T) conformance.Instance {
 		b, p := prefixedAt(t, vkbackend.New(client, nil))
 		return conformance.Instance{Backend: b, MakeForeignKey: func(key string) {
-			cmd := client.B().Zadd().Key(p+key).ScoreMember().ScoreMember(1, "m").Build()
+			cmd := client.B().Xadd().Key(p+key).Id("*").FieldValue().FieldValue("f", "v").Build()
 			require.NoError(t, client.Do(context.Background(), cmd).Error())
 		}}
 	}}

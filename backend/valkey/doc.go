@@ -58,7 +58,7 @@
 // or infinite HIncrByFloat delta is store.ErrNotFloat). On a cluster, an
 // atomic group or Update whose keys span several hash slots fails with
 // store.ErrInvalidArgument before sending (Redis would say CROSSSLOT). A
-// key of a type the contract does not know (a sorted set, a stream)
+// key of a type the contract does not know (a stream)
 // fails with store.ErrWrongType, naming its type, in every call but those
 // that work on any key (Exists, Del, Expire, Persist, TTL, Scan, Set,
 // SetNX), Type included.
@@ -76,7 +76,12 @@
 // then ExpireOp NX, SAddOp then ExpireOp GT...; NX and GT are PEXPIRE's)
 // is an EVALSHA of a minimal script whose write is its own check, and a group that needs no check (SetOp, DelOp, ExpireOp,
 // PersistOp, or writes after a DelOp of their key) is sent in MULTI/EXEC,
-// since none of its commands can fail. Update WATCHes its keys on a
+// since none of its commands can fail. ZAddOp (NX, XX), ZRemOp and LPopOp
+// take the same routes as the other collection ops: the group script
+// (always for LPopOp, whose result it returns) or, after a DelOp of their
+// key, MULTI/EXEC for ZAddOp and ZRemOp. ZRangeByScore is one
+// ZRANGEBYSCORE key min max WITHSCORES LIMIT 0 limit (O(log n + limit) on
+// the server). Update WATCHes its keys on a
 // dedicated connection, in the round trip of fn's first read, reads there,
 // then sends MULTI, EVALSHA, EXEC in one pipeline (an Update of n reads
 // costs n+1 round trips); a nil EXEC runs

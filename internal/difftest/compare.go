@@ -65,6 +65,10 @@ func norm(v any) any {
 		if x == nil {
 			return map[string]string{}
 		}
+	case []store.ZMember:
+		if x == nil {
+			return []store.ZMember{}
+		}
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {

@@ -2,6 +2,7 @@ package difftest
 
 import (
 	"context"
+	"math"
 	"slices"
 
 	"github.com/stretchr/testify/require"
@@ -51,6 +52,8 @@ func dump(ctx context.Context, t T, where string, b store.Backend, key string) [
 		v, err = b.LRange(ctx, key, 0, -1)
 	case store.TypeSet:
 		v, err = sortedMembers(ctx, b, key)
+	case store.TypeZSet:
+		v, err = b.ZRangeByScore(ctx, key, math.Inf(-1), math.Inf(1), math.MaxInt32)
 	}
 	require.NoError(t, err, "%s: value of %q", where, key)
 	return []any{typ, v, ttl}

@@ -22,9 +22,10 @@ const (
 	areaHash   area = 'h'
 	areaList   area = 'l'
 	areaSet    area = 'z'
+	areaZSet   area = 'o' // ordered: sorted sets
 )
 
-var areas = []area{areaString, areaHash, areaList, areaSet}
+var areas = []area{areaString, areaHash, areaList, areaSet, areaZSet}
 
 // Key spaces: hotKeys keys per area, sharedKeys keys of any type.
 const (

@@ -29,6 +29,11 @@ const (
 	opLTrim
 	opSAdd
 	opSRem
+	opLPop
+	opZAdd
+	opZAddNX
+	opZAddXX
+	opZRem
 	opKinds // the number of kinds
 )
 
@@ -36,8 +41,9 @@ const (
 var familyOps = map[area][]opKind{
 	areaString: {opSet, opIncrBy},
 	areaHash:   {opHSet, opHDel, opHIncrBy, opHGetAll},
-	areaList:   {opRPush, opLPush, opLTrim},
+	areaList:   {opRPush, opLPush, opLTrim, opLPop},
 	areaSet:    {opSAdd, opSRem},
+	areaZSet:   {opZAdd, opZAddNX, opZAddXX, opZRem},
 }
 
 // keyOps are the ops that apply to a key of any type.
@@ -95,6 +101,16 @@ func (g *gen) op(k string, a area) func() store.Op {
 	case opSAdd:
 		ms := g.members()
 		return func() store.Op { return &store.SAddOp{Key: k, Members: ms} }
+	case opLPop:
+		n := g.popCount()
+		return func() store.Op { return &store.LPopOp{Key: k, Count: n} }
+	case opZAdd, opZAddNX, opZAddXX:
+		ms, both := g.zmembers(), g.oneIn(20)
+		nx, xx := kind == opZAddNX || both, kind == opZAddXX || both
+		return func() store.Op { return &store.ZAddOp{Key: k, Members: ms, NX: nx, XX: xx} }
+	case opZRem:
+		ms := g.members()
+		return func() store.Op { return &store.ZRemOp{Key: k, Members: ms} }
 	default:
 		ms := g.members()
 		return func() store.Op { return &store.SRemOp{Key: k, Members: ms} }
@@ -112,6 +128,8 @@ func opResults(ops []store.Op) []any {
 		case *store.HIncrByOp:
 			out[i] = o.Result
 		case *store.HGetAllOp:
+			out[i] = o.Result
+		case *store.LPopOp:
 			out[i] = o.Result
 		}
 	}

@@ -31,7 +31,13 @@ var indexes = []int64{math.MinInt64, math.MinInt64 + 1, -1 << 40, 1 << 40, math.
 // popCounts are valid LPop counts, a large one included; badPopCounts
 // are invalid ones.
 var (
-	popCounts    = []int{1, 2, 3, 4, 100}
+	popCounts = []int{1, 2, 3, 4, 100}
+	// scores are sorted-set scores: ties, both signs, the infinities,
+	// fractions and a millisecond timestamp.
+	scores = []float64{math.Inf(-1), -1.5, 0, 0, 1, 1, 2, 2.5, 1e300, 1767225600000, math.Inf(1)}
+	// limits are ZRangeByScore limits; badLimits must be refused.
+	limits       = []int{1, 2, 3, 100}
+	badLimits    = []int{-1, 0}
 	badPopCounts = []int{-1, 0}
 )
 

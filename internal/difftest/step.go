@@ -15,7 +15,7 @@ type step struct {
 
 // step returns the next random step.
 func (g *gen) step() step {
-	switch n := g.r.IntN(40); {
+	switch n := g.r.IntN(45); {
 	case n < 6:
 		return g.keysStep()
 	case n < 12:
@@ -26,9 +26,11 @@ func (g *gen) step() step {
 		return g.listsStep()
 	case n < 29:
 		return g.setsStep()
-	case n < 31:
+	case n < 34:
+		return g.zsetStep()
+	case n < 36:
 		return g.scanStep()
-	case n < 37:
+	case n < 42:
 		return g.applyStep()
 	default:
 		return g.updateStep()

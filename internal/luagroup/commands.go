@@ -77,6 +77,18 @@ func command(op store.Op) ([]string, error) {
 		return listCommand("SADD", o.Key, o.Members), nil
 	case *store.SRemOp:
 		return listCommand("SREM", o.Key, o.Members), nil
+	case *store.ZRemOp:
+		return listCommand("ZREM", o.Key, o.Members), nil
+	case *store.ZAddOp:
+		cmd := make([]string, 2, 3+2*len(o.Members))
+		cmd[0], cmd[1] = "ZADD", o.Key
+		if f := zaddFlag(o); f != "" {
+			cmd = append(cmd, f)
+		}
+		for _, m := range o.Members {
+			cmd = append(cmd, FormatScore(m.Score), m.Member)
+		}
+		return cmd, nil
 	}
 	return nil, fmt.Errorf("%w: op has no plain command", store.ErrInvalidArgument)
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // Decode fills in the results of the result-bearing ops of a group
-// (IncrByOp, HIncrByOp, HGetAllOp) from Script's reply, in op order. It
+// (IncrByOp, HIncrByOp, HGetAllOp, LPopOp) from Script's reply, in op order. It
 // fails when the reply does not have the shape ops ask for.
 func Decode(ops []store.Op, reply []string) error {
 	pos := 0
@@ -28,6 +28,8 @@ func Decode(ops []store.Op, reply []string) error {
 			o.Result, err = decodeInt(next)
 		case *store.HGetAllOp:
 			o.Result, err = decodeHash(next)
+		case *store.LPopOp:
+			o.Result, err = decodeList(next)
 		}
 		if err != nil {
 			return err
@@ -73,4 +75,25 @@ func decodeHash(next func() (string, error)) (map[string]string, error) {
 		m[f] = v
 	}
 	return m, nil
+}
+
+// decodeList reads a count, then that many elements (LPopOp).
+func decodeList(next func() (string, error)) ([]string, error) {
+	s, err := next()
+	if err != nil {
+		return nil, err
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return nil, fmt.Errorf("luagroup: list element count %q is not a count", s)
+	}
+	out := make([]string, 0, n)
+	for range n {
+		v, err := next()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }

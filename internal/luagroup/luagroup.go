@@ -4,6 +4,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 
@@ -107,6 +108,8 @@ func (e *encoder) op(op store.Op) error {
 		e.add("hincrby", k, o.Field, strconv.FormatInt(o.Delta, 10))
 	case *store.HGetAllOp:
 		e.add("hgetall", k)
+	case *store.LPopOp:
+		e.add("lpop", k, strconv.Itoa(o.Count))
 	case *store.LTrimOp:
 		e.add("ltrim", k, strconv.FormatInt(o.Start, 10), strconv.FormatInt(o.Stop, 10))
 	default:
@@ -138,10 +141,42 @@ func (e *encoder) listOp(op store.Op, k string) error {
 		e.counted("sadd", k, o.Members)
 	case *store.SRemOp:
 		e.counted("srem", k, o.Members)
+	case *store.ZRemOp:
+		e.counted("zrem", k, o.Members)
+	case *store.ZAddOp:
+		e.add("zadd", k, zaddFlag(o), strconv.Itoa(2*len(o.Members)))
+		for _, m := range o.Members {
+			e.add(FormatScore(m.Score), m.Member)
+		}
 	default:
 		return fmt.Errorf("%w: unknown op type", store.ErrInvalidArgument)
 	}
 	return nil
+}
+
+// zaddFlag returns ZADD's flag for op: "NX", "XX" or "" for none.
+func zaddFlag(op *store.ZAddOp) string {
+	switch {
+	case op.NX:
+		return "NX"
+	case op.XX:
+		return "XX"
+	}
+	return ""
+}
+
+// FormatScore formats a sorted-set score as Redis parses it: exactly
+// (the shortest form that reads back as the same float64), with "+inf"
+// and "-inf" for the infinities, and -0 as 0 (which Redis stores for it
+// too).
+func FormatScore(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "+inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	}
+	return strconv.FormatFloat(f+0, 'g', -1, 64)
 }
 
 func (e *encoder) counted(code, k string, list []string) {

@@ -39,7 +39,7 @@ func Choose(ops []store.Op, checks store.GroupChecks) Route {
 func readsResults(ops []store.Op) bool {
 	for _, op := range ops {
 		switch op.(type) {
-		case *store.IncrByOp, *store.HIncrByOp, *store.HGetAllOp:
+		case *store.IncrByOp, *store.HIncrByOp, *store.HGetAllOp, *store.LPopOp:
 			return true
 		}
 	}

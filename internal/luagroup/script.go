@@ -97,6 +97,20 @@ for _ = 1, no do
     out[#out + 1] = tostring(#r / 2)
     for i = 1, #r do out[#out + 1] = r[i] end
   elseif code == 'ltrim' then redis.call('LTRIM', k, nxt(), nxt())
+  elseif code == 'lpop' then
+    local r = redis.call('LPOP', k, nxt())
+    if not r then r = {} end
+    out[#out + 1] = tostring(#r)
+    for i = 1, #r do out[#out + 1] = r[i] end
+  elseif code == 'zadd' then
+    local flag, n, args = nxt(), num(), {}
+    for i = 1, n do
+      args[#args + 1] = nxt()
+      if #args == 1000 or i == n then
+        if flag == '' then redis.call('ZADD', k, unpack(args)) else redis.call('ZADD', k, flag, unpack(args)) end
+        args = {}
+      end
+    end
   else chunked(string.upper(code), k, num())
   end
 end

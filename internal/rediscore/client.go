@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"strconv"
+
+	"github.com/mimeiapify/store"
 )
 
 // Kind is the shape of reply a Cmd expects; it tells the adapter how to
@@ -33,6 +35,14 @@ const (
 	// KindScan: a SCAN reply: the next cursor in Result.Cursor, the keys
 	// in Result.Strs.
 	KindScan
+	// KindFloat: a double (RESP3) or a bulk string holding one (RESP2),
+	// in Result.Float; a nil reply is an error for which Client.IsNil is
+	// true (ZSCORE).
+	KindFloat
+	// KindZ: members with their scores, a flat array (RESP2) or an array
+	// of pairs (RESP3), in Result.Z in the reply's order (ZRANGEBYSCORE
+	// ... WITHSCORES).
+	KindZ
 )
 
 // Cmd is one command. It is sent as Name, then Keys, then Args; Keys
@@ -70,6 +80,8 @@ type Result struct {
 	Strs   []string
 	Map    map[string]string
 	Cursor uint64
+	Float  float64
+	Z      []store.ZMember
 }
 
 // ErrAborted is returned by Conn.Tx when EXEC replied nil because a

@@ -92,10 +92,10 @@ func (b *Backend) ttl(ctx context.Context, d Doer, key string) (time.Duration, e
 }
 
 // knownTypes are the types of the contract, as TYPE names them.
-var knownTypes = []store.Type{store.TypeNone, store.TypeString, store.TypeHash, store.TypeList, store.TypeSet}
+var knownTypes = []store.Type{store.TypeNone, store.TypeString, store.TypeHash, store.TypeList, store.TypeSet, store.TypeZSet}
 
 // Type returns the type of key's value (TYPE). A key of a type the
-// contract does not know (a sorted set, a stream) fails with
+// contract does not know (a stream) fails with
 // store.ErrWrongType naming the server's type.
 func (b *Backend) Type(ctx context.Context, key string) (store.Type, error) {
 	return b.typ(ctx, b.c, key)

@@ -50,6 +50,16 @@ func (r *reader) SMembers(ctx context.Context, key string) ([]string, error) {
 	return r.u.b.smembers(ctx, r.on(key), key)
 }
 
+// ZScore is store.Reader.ZScore.
+func (r *reader) ZScore(ctx context.Context, key, member string) (float64, error) {
+	return r.u.b.zscore(ctx, r.on(key), key, member)
+}
+
+// ZRangeByScore is store.Reader.ZRangeByScore.
+func (r *reader) ZRangeByScore(ctx context.Context, key string, min, max float64, limit int) ([]store.ZMember, error) {
+	return r.u.b.zrangeByScore(ctx, r.on(key), key, min, max, limit)
+}
+
 // TTL is store.Reader.TTL.
 func (r *reader) TTL(ctx context.Context, key string) (time.Duration, error) {
 	return r.u.b.ttl(ctx, r.on(key), key)

@@ -17,4 +17,5 @@ var MiniredisQuirks = map[string]string{
 	"Scan/PatternQuirks":                   "miniredis matches SCAN patterns with Go regexps, rune by rune",
 	"Scan/MalformedPatterns":               `miniredis compiles SCAN patterns to Go regexps: a trailing "\" matches nothing, and "a[^]" panics the server`,
 	"Scan/BinaryKeys":                      "miniredis matches SCAN patterns with Go regexps, rune by rune",
+	"ZSet/ApplyZAddOpNX":                   "miniredis ZADD NX with a member named twice keeps the last score (Redis keeps the first)",
 }
