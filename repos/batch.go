@@ -140,13 +140,16 @@ func (bt *Batch) EnqueueAll(ctx context.Context, q Queue, payloads []string, opt
 		return applyIndexed(ctx, bt.b, pending, ttl, &store.SAddOp{Key: pending, Members: []string{bt.tenant}})
 	}
 	var pushErr, markErr error
-	again := true // mark again after the push
+	var again bool // mark (again) after the push
 	if ttl == 0 {
 		var n int64
 		concurrently(func() { n, pushErr = bt.b.RPush(ctx, key, payloads...) }, func() { markErr = mark() })
 		again = markErr != nil || n == int64(len(payloads))
 	} else {
 		pushErr = bt.b.Apply(ctx, &store.RPushOp{Key: key, Values: payloads}, &store.ExpireOp{Key: key, TTL: ttl})
+		if pushErr == nil {
+			again = mark() != nil
+		}
 	}
 	if pushErr != nil {
 		return bt.wrap("enqueue", q, pushErr)

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math"
 	mrand "math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -47,11 +48,11 @@ type TenantLease struct {
 //
 // Cost, per shard tried (from a random one, until a tenant is leased): 1
 // round trip reading up to 64 random members of the shard's pending set
-// and up to 64 of its ended leases (two calls sent at the same time; never
-// a whole set), then 1 Update over the lease key of a candidate (a few at
-// most, when the first ones are held). With pending tenants in most
-// shards that is 3 round trips; a service with nothing pending costs 2 x
-// PendingShards calls.
+// and up to 256 of its leases, ended ones first (two calls sent at the
+// same time; never a whole pending set), then 1 Update over the lease key
+// of a free candidate. With pending tenants in most shards that is 3
+// round trips; a poll that finds nothing pending costs 2 x PendingShards
+// calls (32), so idle workers should poll at a modest pace.
 func ClaimTenant(ctx context.Context, b store.Backend, service string, lease time.Duration, opts *Options) (l TenantLease, ok bool, err error) {
 	if lease <= 0 {
 		return TenantLease{}, false, fmt.Errorf("%w: claim tenant needs a positive lease, got %v", store.ErrInvalidArgument, lease)
@@ -78,10 +79,14 @@ func ClaimTenant(ctx context.Context, b store.Backend, service string, lease tim
 	return TenantLease{}, false, nil
 }
 
-// tenantSample is how many pending tenants, and how many ended leases,
-// ClaimTenant reads from a shard to pick one: enough that a few workers
-// holding tenants rarely leave it none free while others are pending.
+// tenantSample is how many pending tenants ClaimTenant reads from a shard
+// to pick one: enough that a few workers holding tenants rarely leave it
+// none free while others are pending.
 const tenantSample = 64
+
+// leaseSample is how many leases of a shard ClaimTenant reads, ended ones
+// first: about one per worker holding a tenant of the shard.
+const leaseSample = 256
 
 // tenantTries is how many candidates of a shard ClaimTenant tries to
 // lease before it moves on to the next shard.
@@ -91,29 +96,31 @@ const tenantTries = 8
 func claimInShard(ctx context.Context, b store.Backend, k keyspace, service string, shard int, lease time.Duration) (TenantLease, bool, error) {
 	pending, leased := k.pendingShard(service, shard), k.leasedShard(service, shard)
 	var marked []string
-	var ended []store.ZMember
+	var leases []store.ZMember
 	var err1, err2 error
-	now := time.Now()
 	concurrently(
 		func() { marked, err1 = b.SRandMember(ctx, pending, tenantSample) },
-		func() {
-			ended, err2 = b.ZRangeByScore(ctx, leased, math.Inf(-1), float64(now.UnixMilli()), tenantSample)
-		})
+		func() { leases, err2 = b.ZRangeByScore(ctx, leased, math.Inf(-1), math.Inf(1), leaseSample) })
 	if err := errors.Join(err1, err2); err != nil {
 		return TenantLease{}, false, err
 	}
-	candidates := make([]string, 0, len(marked)+len(ended))
-	seen := make(map[string]bool, cap(candidates))
-	for _, t := range marked {
-		if !seen[t] {
-			seen[t] = true
-			candidates = append(candidates, t)
+	// Leases come by their end, ended first: those are free (their worker
+	// died), the others held; a marked tenant past the sample's last
+	// lease may be held too, and its Update then finds it so.
+	now := float64(time.Now().UnixMilli())
+	held := map[string]bool{}
+	candidates := make([]string, 0, len(marked)+len(leases))
+	for _, l := range leases {
+		if l.Score > now {
+			held[l.Member] = true
+		} else {
+			candidates = append(candidates, l.Member)
 		}
 	}
-	for _, m := range ended {
-		if !seen[m.Member] {
-			seen[m.Member] = true
-			candidates = append(candidates, m.Member)
+	free := len(candidates)
+	for _, t := range marked {
+		if !held[t] && !slices.Contains(candidates[:free], t) {
+			candidates = append(candidates, t)
 		}
 	}
 	mrand.Shuffle(len(candidates), func(i, j int) { candidates[i], candidates[j] = candidates[j], candidates[i] })
