@@ -41,6 +41,7 @@ func TestRoundTripsOnRedis(t *testing.T) {
 	require.NoError(t, err)
 	q := repos.Queue{Service: "s", Batch: "b", Action: "a"}
 	var fresh atomic.Int64
+	var claimIDs []string // made by the Claim case (run twice), acked by the Ack case
 	cases := []struct {
 		name string
 		want int64
@@ -54,7 +55,17 @@ func TestRoundTripsOnRedis(t *testing.T) {
 		{"SharedState.SetField with TTL", 1, func() error { return ss.SetField(ctx, "s", "y", 2, ttl) }},
 		{"Table.SetRow with TTL", 1, func() error { return tb.SetRow(ctx, "t", "pk", map[string]string{"x": "1"}, ttl) }},
 		{"Batch.Enqueue with TTL", 2, func() error { return bt.Enqueue(ctx, q, "p", ttl) }},
-		{"Batch.Enqueue", 2, func() error { return bt.Enqueue(ctx, q, "p") }},
+		{"Batch.Enqueue", 2, func() error { return bt.Enqueue(ctx, q, "p") }}, // sent at once: 1 of latency
+		{"Batch.Claim", 3, func() error {
+			c, err := bt.Claim(ctx, q, 1, time.Minute)
+			claimIDs = append(claimIDs, c.ID)
+			return err
+		}},
+		{"Batch.Ack", 1, func() error {
+			id := claimIDs[0]
+			claimIDs = claimIDs[1:]
+			return bt.Ack(ctx, q, id)
+		}},
 		{"Triggers.Set", 3, func() error {
 			return tr.Set(ctx, "act", fmt.Sprintf("id%d", fresh.Add(1)), "p", ttl)
 		}},
