@@ -37,9 +37,9 @@ const (
 	ShapeGeneric       Shape = "generic"        // p t:T:kv:G
 	ShapeLock          Shape = "lock"           // p t:T:lock:L
 	ShapeTenantOther   Shape = "tenant-other"   // p t:T:... (unknown)
-	ShapePending       Shape = "pending"        // p pending:{K.J}:S
-	ShapeLeased        Shape = "leased-tenants" // p pending:{K.J}:S:leased
-	ShapeTenantLease   Shape = "tenant-lease"   // p pending:{K.J}:S:lease:T
+	ShapePending       Shape = "pending"        // p pending:{k.j}:S
+	ShapeLeased        Shape = "leased-tenants" // p pending:{k.j}:S:leased
+	ShapeTenantLease   Shape = "tenant-lease"   // p pending:{k.j}:S:lease:T
 	ShapeDueBucket     Shape = "due-bucket"     // p triggers:{p triggers}:due:SEC
 	ShapeDueMinute     Shape = "due-minute"     // p triggers:{p triggers}:minute:MIN
 	ShapeDueHour       Shape = "due-hour"       // p triggers:{p triggers}:hour:HOUR
@@ -57,7 +57,7 @@ type KeyInfo struct {
 	Handler string // handler-state
 	Name    string // shared-state (the state's name), generic (the key), lock, claim (the claim id)
 	Field   string // user-field (the indexed field's name)
-	Bucket  int    // user, users-bucket, user-field; the shard K of pending, leased-tenants, tenant-lease
+	Bucket  int    // user, users-bucket, user-field; the shard k of pending, leased-tenants, tenant-lease
 	PK      string // row, pk-tables
 	Table   string // row
 	Service string // queue, inflight, claim, pending, leased-tenants, tenant-lease

@@ -125,8 +125,8 @@ func wrongShardTenant(shard int) string {
 	}
 }
 
-// TestPendingShardsSpreadOverTheSlots checks that shard K's slot lies in
-// the K-th part of the slot space (so the shards spread evenly over the
+// TestPendingShardsSpreadOverTheSlots checks that shard k's slot lies in
+// the k-th part of the slot space (so the shards spread evenly over the
 // masters of a cluster), that a shard's keys share its slot whatever the
 // prefix and service, and that tenants spread evenly over the shards.
 func TestPendingShardsSpreadOverTheSlots(t *testing.T) {

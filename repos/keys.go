@@ -15,7 +15,7 @@ package repos
 // TB, S, B, A, I, G, L, F, C the encoded tenant, user, handler, state name,
 // primary key, table, service, batch, action, trigger identifier, generic
 // key, lock name, indexed field name and claim id, V an indexed field's value (see fieldValue),
-// K.J the hash tag of pending shard K (see PendingShards and pendingTags),
+// k.j the hash tag of pending shard k (see PendingShards and pendingTags),
 // and, for the users' keys only, B the user's bucket (userBucket: FNV-1a
 // of the raw user id modulo UserBuckets, in decimal):
 //
@@ -32,9 +32,9 @@ package repos
 //	batch claims         inflight             p t:T:{T:q:S:B:A}:inflight           sorted set claim id by lease end (ms)
 //	batch claim          claimRecord          p t:T:{T:q:S:B:A}:claim:C            hash "c" -> lease end and items
 //	queue head version   queueHead            p t:T:{T:q:S:B:A}:head               none: set and deleted in one group
-//	pending tenants      pendingShard         p pending:{K.J}:S                    set of raw tenant ids of shard K
-//	leased tenants       leasedShard          p pending:{K.J}:S:leased             sorted set raw tenant id by lease end (ms)
-//	tenant lease         tenantLease          p pending:{K.J}:S:lease:T            string (lease end and id; TTL the lease)
+//	pending tenants      pendingShard         p pending:{k.j}:S                    set of raw tenant ids of shard k
+//	leased tenants       leasedShard          p pending:{k.j}:S:leased             sorted set raw tenant id by lease end (ms)
+//	tenant lease         tenantLease          p pending:{k.j}:S:lease:T            string (lease end and id; TTL the lease)
 //	trigger              trigger              p t:T:{T:trg:I}:trg:A                hash (due time, payload)
 //	identifier triggers  identTriggers        p t:T:{T:trg:I}:trgs                 set of raw actions
 //	trigger due bucket   dueBucket            p triggers:{p triggers}:due:SEC      set of trigger references
@@ -56,7 +56,7 @@ package repos
 // Pending shards: the pending tenants of a service are spread over
 // PendingShards application-wide shards by tenant; a shard's pending set,
 // its leases by expiry and its tenants' lease keys share the shard's tag
-// {K.J}, so that a claim of a tenant is one atomic step in one slot, and
+// {k.j}, so that a claim of a tenant is one atomic step in one slot, and
 // the shards' slots are spread evenly over the slot space (pendingTags).
 //
 // Users index: a user's record lives in its bucket's slot, beside the

@@ -15,16 +15,16 @@ import (
 // modulo PendingShards, and each shard is its own hash slot, holding the
 // shard's pending set, its tenant leases and their expiry index. The
 // shards' hash tags are chosen so that their slots fall one in each
-// sixteenth of the slot space, in order: on a cluster whose masters own
+// PendingShards-th of the slot space, in order: on a cluster whose masters own
 // contiguous equal slot ranges (what redis-cli --cluster create makes),
 // each of M masters owns PendingShards/M shards, give or take one. It is
 // part of the key layout: changing it moves tenants to other shards, and
 // pending marks left in the old shards are no longer read.
 const PendingShards = 16
 
-// pendingTags are the hash tags of the pending shards: "K.J", with K the
-// shard and J the smallest number that puts the tag's slot in the middle
-// half of the K-th PendingShards-th of the slot space. They depend on
+// pendingTags are the hash tags of the pending shards: "k.j", with k the
+// shard and j the smallest number that puts the tag's slot in the middle
+// half of the k-th PendingShards-th of the slot space. They depend on
 // nothing else (not the prefix, not the service), so they are computed
 // once.
 var pendingTags = func() [PendingShards]string {
@@ -56,21 +56,21 @@ func tenantShard(tenant string) int {
 }
 
 // pendingShard returns the key of the set of tenants of one shard with
-// pending batches for a service: p pending:{K.J}:S (set of raw tenant
+// pending batches for a service: p pending:{k.j}:S (set of raw tenant
 // ids).
 func (k keyspace) pendingShard(service string, shard int) string {
 	return k.prefix + "pending:{" + pendingTags[shard] + "}:" + enc(service)
 }
 
 // leasedShard returns the key of the tenant leases of one shard of a
-// service by expiry: p pending:{K.J}:S:leased (sorted set of raw tenant
+// service by expiry: p pending:{k.j}:S:leased (sorted set of raw tenant
 // ids, scored by the end of their lease in Unix milliseconds).
 func (k keyspace) leasedShard(service string, shard int) string {
 	return k.pendingShard(service, shard) + ":leased"
 }
 
 // tenantLease returns the key of one tenant's lease for a service, in
-// its shard's slot: p pending:{K.J}:S:lease:T (string: the lease's end in
+// its shard's slot: p pending:{k.j}:S:lease:T (string: the lease's end in
 // Unix milliseconds and its id; its TTL is the lease).
 func (k keyspace) tenantLease(service, tenant string) string {
 	return k.pendingShard(service, tenantShard(tenant)) + ":lease:" + enc(tenant)

@@ -69,7 +69,7 @@ func tenantSettings(tenant string, opts *Options) (settings, error) {
 // Cost: TenantKeys' Scan, one Del per 500 keys (one pipeline per call on a
 // cluster), one HGet per trigger and one Apply per 500 of their
 // references, one read of the dead letters, and one Scan of the keys of
-// the tenant's pending shard (p pending:{K.J}:*, there is no index of
+// the tenant's pending shard (p pending:{k.j}:*, there is no index of
 // services) with one call per pending set, leases and lease key of the
 // tenant found.
 func DeleteTenant(ctx context.Context, b store.Backend, tenant string, opts *Options) (int64, error) {
