@@ -80,3 +80,33 @@ func TestClaimTenantLeases(t *testing.T) {
 		require.ErrorIs(t, repos.ReleaseTenant(ctx, b, repos.TenantLease{Tenant: "acme"}), store.ErrInvalidArgument)
 	})
 }
+
+// TestClaimTenantCost pins ClaimTenant's calls: a poll that finds nothing
+// reads every pending shard (its pending set and its leases, PendingShards
+// x 2 calls, no Update); one that finds a tenant reads its shards until
+// that one and leases the tenant with one Update; ReleaseTenant is one
+// Update.
+func TestClaimTenantCost(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, raw store.Backend) {
+		ctx := context.Background()
+		b := newCounting(raw)
+		_, ok, err := repos.ClaimTenant(ctx, b, "mailer", time.Minute, nil)
+		require.NoError(t, err)
+		require.False(t, ok)
+		require.Equal(t, 2*repos.PendingShards, b.calls, "an idle poll")
+		require.Zero(t, b.updates)
+
+		require.NoError(t, newBatch(t, raw, "acme", nil).Enqueue(ctx, mailQueue, "x"))
+		b.reset()
+		l, ok, err := repos.ClaimTenant(ctx, b, "mailer", time.Minute, nil)
+		require.NoError(t, err)
+		require.True(t, ok)
+		require.Equal(t, 1, b.updates)
+		require.LessOrEqual(t, b.calls, 2*repos.PendingShards+1)
+		require.Zero(t, (b.calls-1)%2, "two reads per shard tried, then the Update")
+		b.reset()
+		require.NoError(t, repos.ReleaseTenant(ctx, b, l))
+		require.Equal(t, 1, b.calls)
+		require.Equal(t, 1, b.updates)
+	})
+}
