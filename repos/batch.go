@@ -194,7 +194,9 @@ func (bt *Batch) Chunk(ctx context.Context, q Queue, start, stop int64) (_ []str
 
 // Trim keeps only the payloads of q from start to stop, both included (as
 // Redis' LTRIM; Trim(ctx, q, n, -1) drops the first n). A range that keeps
-// nothing deletes the queue. Cost: 1 call.
+// nothing deletes the queue. It is for callers who drain by hand: it does
+// not coordinate with Claim, so do not Trim a queue that workers Claim
+// from. Cost: 1 call.
 func (bt *Batch) Trim(ctx context.Context, q Queue, start, stop int64) (err error) {
 	ctx, span := bt.s.span(ctx, "Batch.Trim", bt.tenant)
 	defer span.end(&err)
