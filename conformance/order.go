@@ -70,6 +70,21 @@ var badCalls = []badCall{
 	{"SRandMemberZero", store.ErrInvalidArgument, func(ctx context.Context, b store.Backend) error {
 		return ignore(b.SRandMember(ctx, "k", 0))
 	}},
+	{"ZAddNoMembers", store.ErrInvalidArgument, func(ctx context.Context, b store.Backend) error {
+		return ignore(b.ZAdd(ctx, "k"))
+	}},
+	{"ZAddNaN", store.ErrInvalidArgument, func(ctx context.Context, b store.Backend) error {
+		return ignore(b.ZAdd(ctx, "k", store.ZMember{Member: "m", Score: math.NaN()}))
+	}},
+	{"ZRemNoMembers", store.ErrInvalidArgument, func(ctx context.Context, b store.Backend) error {
+		return ignore(b.ZRem(ctx, "k"))
+	}},
+	{"ZRangeByScoreZeroLimit", store.ErrInvalidArgument, func(ctx context.Context, b store.Backend) error {
+		return ignore(b.ZRangeByScore(ctx, "k", 0, 1, 0))
+	}},
+	{"ZRangeByScoreNaN", store.ErrInvalidArgument, func(ctx context.Context, b store.Backend) error {
+		return ignore(b.ZRangeByScore(ctx, "k", 0, math.NaN(), 1))
+	}},
 	{"ApplyEmpty", store.ErrInvalidArgument, func(ctx context.Context, b store.Backend) error {
 		return b.Apply(ctx)
 	}},

@@ -37,6 +37,8 @@ var zsetCases = []testCase{
 	{"BinaryMembers", testZSetBinaryMembers},
 	{"LargeMember", testZSetLargeMember},
 	{"WrongType", testZSetWrongType},
+	{"ExpiredIsInvisible", testZSetExpired},
+	{"ReaderBadArguments", testZSetReaderBadArguments},
 	{"ApplyZAddOp", testApplyZAddOp},
 	{"ApplyZAddOpNX", testApplyZAddOpNX},
 	{"ApplyZAddOpXX", testApplyZAddOpXX},
@@ -504,4 +506,41 @@ func testUpdateZSetClaim(t *testing.T, e *env) {
 	require.Equal(t, []store.ZMember{zm("due1", 10), zm("due2", 20)}, due)
 	require.Equal(t, []store.ZMember{zm("later", 100)}, e.zall(ka))
 	require.Equal(t, []string{"due1", "due2"}, e.lrange(kb))
+}
+
+// testZSetExpired: a sorted set whose TTL passed reads as missing, and a
+// ZAdd starts a new one without the old members or TTL.
+func testZSetExpired(t *testing.T, e *env) {
+	e.zadd("z", zm("a", 1), zm("b", 2))
+	e.expire("z", shortTTL)
+	e.wait(pastTTL)
+	e.requireGone("z")
+	require.Empty(t, e.zall("z"))
+	n, err := e.b.ZCard(e.ctx, "z")
+	require.NoError(t, err)
+	require.Zero(t, n)
+	_, err = e.b.ZScore(e.ctx, "z", "a")
+	require.ErrorIs(t, err, store.ErrNotFound)
+	n, err = e.b.ZAdd(e.ctx, "z", zm("b", 5))
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n, "the expired members are gone")
+	require.Equal(t, []store.ZMember{zm("b", 5)}, e.zall("z"))
+	e.requireNoExpiry("z")
+}
+
+// testZSetReaderBadArguments: Reader.ZRangeByScore checks its limit and
+// bounds as the backend's does; Update returns the error as fn gives it.
+func testZSetReaderBadArguments(t *testing.T, e *env) {
+	e.zadd(ka, zm("a", 1))
+	for _, c := range []struct {
+		lo    float64
+		limit int
+	}{{0, 0}, {math.NaN(), 1}} {
+		err := e.b.Update(e.ctx, []string{ka}, func(r store.Reader) ([]store.Op, error) {
+			_, err := r.ZRangeByScore(bg, ka, c.lo, 10, c.limit)
+			return []store.Op{&store.DelOp{Key: ka}}, err
+		})
+		require.ErrorIs(t, err, store.ErrInvalidArgument, "lo %v limit %d", c.lo, c.limit)
+	}
+	require.Equal(t, []store.ZMember{zm("a", 1)}, e.zall(ka))
 }

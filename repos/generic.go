@@ -207,7 +207,7 @@ func (kv *Generic) Expire(ctx context.Context, name string, ttl time.Duration) (
 	if ttl == 0 {
 		n, err := kv.b.Exists(ctx, key)
 		if err != nil || n == 0 {
-			return false, wrapIf(fmt.Sprintf("repos: kv expire %q of tenant %q", clipID(name), clipID(kv.tenant)), err)
+			return false, wrapIf(named("kv %s %q of tenant %q", "expire", name, kv.tenant), err)
 		}
 		if _, err := kv.b.Persist(ctx, key); err != nil {
 			return false, kv.wrap("expire", name, err)

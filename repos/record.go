@@ -13,7 +13,7 @@ import (
 
 // encodeRecord encodes v with Encode and fails, wrapping ErrEncode, when
 // it gives no field (a hash cannot be empty).
-func encodeRecord(what string, v any) (map[string]string, error) {
+func encodeRecord(what callName, v any) (map[string]string, error) {
 	fields, err := Encode(v)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
@@ -42,7 +42,7 @@ func encodeField(field string, v any) (string, error) {
 
 // getRecord returns the whole hash at key, or an error wrapping
 // store.ErrNotFound naming what when it is missing.
-func getRecord(ctx context.Context, b store.Backend, key, what string) (map[string]string, error) {
+func getRecord(ctx context.Context, b store.Backend, key string, what callName) (map[string]string, error) {
 	fields, err := b.HGetAll(ctx, key)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
@@ -55,7 +55,7 @@ func getRecord(ctx context.Context, b store.Backend, key, what string) (map[stri
 
 // updateExisting sets fields of the hash at key and gives it ttl, as one
 // step, only if the hash exists; else it fails with store.ErrNotFound.
-func updateExisting(ctx context.Context, b store.Backend, key, what string, fields map[string]string, ttl time.Duration) error {
+func updateExisting(ctx context.Context, b store.Backend, key string, what callName, fields map[string]string, ttl time.Duration) error {
 	err := b.Update(ctx, []string{key}, func(r store.Reader) ([]store.Op, error) {
 		t, err := r.Type(ctx, key)
 		if err != nil {

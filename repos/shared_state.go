@@ -50,13 +50,13 @@ func (ss *SharedState) Tenant() string { return ss.tenant }
 func (ss *SharedState) UserID() string { return ss.user }
 
 // what names the user's shared states in errors.
-func (ss *SharedState) what(op string) string {
-	return fmt.Sprintf("repos: shared state %s of user %q of tenant %q", op, clipID(ss.user), clipID(ss.tenant))
+func (ss *SharedState) what(op string) callName {
+	return named("shared state %s of user %q of tenant %q", op, ss.user, ss.tenant)
 }
 
 // key validates name and returns its state's key and a name for errors.
-func (ss *SharedState) key(op, name string) (string, string, error) {
-	what := fmt.Sprintf("%s %q", ss.what(op), clipID(name))
+func (ss *SharedState) key(op, name string) (string, callName, error) {
+	what := named("shared state %s %q of user %q of tenant %q", op, name, ss.user, ss.tenant)
 	if err := checkID("state name", name); err != nil {
 		return "", what, fmt.Errorf("%s: %w", what, err)
 	}
@@ -111,7 +111,7 @@ func (ss *SharedState) SetField(ctx context.Context, name, field string, value a
 
 // write applies ops, which write a state with ttl, with the index's TTL
 // extended to cover it (see applyIndexed), wrapping an error with what.
-func (ss *SharedState) write(ctx context.Context, what string, ttl time.Duration, ops ...store.Op) error {
+func (ss *SharedState) write(ctx context.Context, what callName, ttl time.Duration, ops ...store.Op) error {
 	if err := applyIndexed(ctx, ss.b, ss.index, ttl, ops...); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
@@ -242,7 +242,7 @@ func (ss *SharedState) Clear(ctx context.Context) (err error) {
 }
 
 // wrapIf wraps a non-nil err with what.
-func wrapIf(what string, err error) error {
+func wrapIf(what callName, err error) error {
 	if err == nil {
 		return nil
 	}

@@ -33,9 +33,8 @@ func NewStateHandler(b store.Backend, tenant, userID string, opts *Options) (*St
 }
 
 // key validates handler and returns its state's key and a name for errors.
-func (h *StateHandler) key(op, handler string) (string, string, error) {
-	what := fmt.Sprintf("repos: handler state %s %q of user %q of tenant %q",
-		op, clipID(handler), clipID(h.user), clipID(h.tenant))
+func (h *StateHandler) key(op, handler string) (string, callName, error) {
+	what := named("handler state %s %q of user %q of tenant %q", op, handler, h.user, h.tenant)
 	if err := checkID("handler", handler); err != nil {
 		return "", what, fmt.Errorf("%s: %w", what, err)
 	}

@@ -35,8 +35,8 @@ func NewTable(b store.Backend, tenant string, opts *Options) (*Table, error) {
 }
 
 // what names a row in errors.
-func (t *Table) what(op, table, pk string) string {
-	return fmt.Sprintf("repos: table %s %q row %q of tenant %q", op, clipID(table), clipID(pk), clipID(t.tenant))
+func (t *Table) what(op, table, pk string) callName {
+	return named("table %s %q row %q of tenant %q", op, table, pk, t.tenant)
 }
 
 // SetRow replaces the row of table with primary key pk by the fields of v

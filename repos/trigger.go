@@ -163,7 +163,7 @@ func (tr *Triggers) Get(ctx context.Context, action, ident string) (_ Trigger, e
 	if err != nil {
 		return Trigger{}, err
 	}
-	fields, err := getRecord(ctx, tr.b, key, tr.what("get", action, ident))
+	fields, err := getRecord(ctx, tr.b, key, named("trigger %s %q of %q of tenant %q", "get", action, ident, tr.tenant))
 	if err != nil {
 		return Trigger{}, err
 	}

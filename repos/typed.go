@@ -92,7 +92,7 @@ func GetFieldAs[T any](ctx context.Context, ss *SharedState, name, field string)
 		var zero T
 		return zero, err
 	}
-	return decodeFieldAs[T](ss.what("get field")+fmt.Sprintf(" %q field %q", clipID(name), clipID(field)), s)
+	return decodeFieldAs[T](named("shared state %s %q field %q of user %q of tenant %q", "get field", name, field, ss.user, ss.tenant), s)
 }
 
 // GetField returns one field of the user's record as stored; a missing
@@ -114,11 +114,11 @@ func GetUserFieldAs[T any](ctx context.Context, u *User, field string) (T, error
 		var zero T
 		return zero, err
 	}
-	return decodeFieldAs[T](fmt.Sprintf("%s field %q", u.what("get field"), clipID(field)), s)
+	return decodeFieldAs[T](named("user %s field %q of %q of tenant %q", "get", field, u.id, u.tenant), s)
 }
 
 // decodeFieldAs decodes s as a T, naming what in an error.
-func decodeFieldAs[T any](what, s string) (T, error) {
+func decodeFieldAs[T any](what callName, s string) (T, error) {
 	v, err := DecodeValueAs[T](s)
 	if err != nil {
 		return v, fmt.Errorf("%s: %w", what, err)

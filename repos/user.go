@@ -58,8 +58,8 @@ func NewUser(b store.Backend, tenant, userID string, opts *Options) (*User, erro
 func (u *User) ID() string { return u.id }
 
 // what names the user in errors.
-func (u *User) what(op string) string {
-	return fmt.Sprintf("repos: user %s %q of tenant %q", op, clipID(u.id), clipID(u.tenant))
+func (u *User) what(op string) callName {
+	return named("user %s %q of tenant %q", op, u.id, u.tenant)
 }
 
 // Upsert merges the fields of v (a struct or a map, see Encode) into the
@@ -187,7 +187,7 @@ func (u *User) Incr(ctx context.Context, field string, delta int64, opts ...Call
 		return 0, fmt.Errorf("%s: %w: field name is empty", u.what("incr"), store.ErrInvalidArgument)
 	}
 	var op *store.HIncrByOp
-	err = u.commit(ctx, userChange{what: fmt.Sprintf("%s field %q", u.what("incr"), clipID(field)), ttl: ttl,
+	err = u.commit(ctx, userChange{what: named("user %s field %q of %q of tenant %q", "incr", field, u.id, u.tenant), ttl: ttl,
 		build: func(old map[string]string) ([]store.Op, map[string]string, error) {
 			op = &store.HIncrByOp{Key: u.key, Field: field, Delta: delta}
 			return []store.Op{op}, predictIncr(old, field, delta), nil

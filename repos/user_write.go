@@ -33,7 +33,7 @@ func indexedFields(fields []string) ([]string, error) {
 
 // userChange is one write of a user's record.
 type userChange struct {
-	what      string
+	what      callName
 	ttl       time.Duration
 	read      bool // build needs the record's fields
 	mustExist bool // fail with store.ErrNotFound when the record is missing

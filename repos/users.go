@@ -51,8 +51,8 @@ func (us *Users) User(userID string) (*User, error) {
 }
 
 // what names the tenant's users in errors.
-func (us *Users) what(op string) string {
-	return fmt.Sprintf("repos: users of tenant %q: %s", clipID(us.tenant), op)
+func (us *Users) what(op string) callName {
+	return named("users of tenant %[2]q: %[1]s", op, us.tenant)
 }
 
 // listPage is how many ids List checks in one call.
@@ -238,7 +238,7 @@ func FindUsersBy[T any](ctx context.Context, us *Users, field string, value any)
 // by bucket, reading candidates from the field's index when it has one,
 // else from the bucket's ids.
 func (us *Users) find(ctx context.Context, field string, value any, fn func(id string, rec map[string]string) error) error {
-	what := us.what(fmt.Sprintf("find by %q", clipID(field)))
+	what := named("users of tenant %[2]q: %[1]s %[3]q", "find by", us.tenant, field)
 	want, err := encodeField(field, value)
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)

@@ -2,10 +2,12 @@ package bolt
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,6 +52,8 @@ func writeDamageSource(t *testing.T, path string) {
 	require.NoError(t, err)
 	_, err = b.SAdd(ctx, "set", damageList()...)
 	require.NoError(t, err)
+	_, err = b.ZAdd(ctx, "zset", damageZSet()...)
+	require.NoError(t, err)
 	require.NoError(t, b.Set(ctx, "last", "", 0))
 	require.NoError(t, b.Close())
 }
@@ -60,6 +64,23 @@ func damageList() []string {
 	for i := range out {
 		out[i] = fmt.Sprintf("element %d %s", i, strings.Repeat("e", i%40))
 	}
+	return out
+}
+
+// damageZSet is the known sorted set, in order: the list's elements with
+// scores that tie in pairs, and a long member.
+func damageZSet() []store.ZMember {
+	var out []store.ZMember
+	for i, m := range damageList() {
+		out = append(out, store.ZMember{Member: m, Score: float64(i / 2)})
+	}
+	out = append(out, store.ZMember{Member: strings.Repeat("long member ", 60), Score: 1e9})
+	slices.SortFunc(out, func(a, b store.ZMember) int {
+		if a.Score != b.Score {
+			return cmp.Compare(a.Score, b.Score)
+		}
+		return strings.Compare(a.Member, b.Member)
+	})
 	return out
 }
 
@@ -236,6 +257,11 @@ func checkCollections(w io.Writer, b *Backend) int {
 		failed++
 	} else if slices.Sort(m); !slices.Equal(m, sortedCopy(damageList())) {
 		fmt.Fprintf(w, "WRONG set: %d members\n", len(m))
+	}
+	if z, err := b.ZRangeByScore(ctx, "zset", math.Inf(-1), math.Inf(1), 1000); err != nil {
+		failed++
+	} else if !slices.Equal(z, damageZSet()) {
+		fmt.Fprintf(w, "WRONG zset: %d members\n", len(z))
 	}
 	return failed
 }

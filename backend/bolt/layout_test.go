@@ -40,13 +40,22 @@ func TestOneElementChangeWritesFewPages(t *testing.T) {
 	require.NoError(t, err)
 	_, err = b.RPush(ctx, "l", values...)
 	require.NoError(t, err)
+	zs := make([]store.ZMember, len(members))
+	for i, m := range members {
+		zs[i] = store.ZMember{Member: m, Score: float64(i)}
+	}
+	_, err = b.ZAdd(ctx, "z", zs...)
+	require.NoError(t, err)
 	for name, write := range map[string]func(){
-		"hset":  func() { _, err = b.HSet(ctx, "h", map[string]string{"new": "v"}) },
-		"hdel":  func() { _, err = b.HDel(ctx, "h", "new") },
-		"sadd":  func() { _, err = b.SAdd(ctx, "s", "new") },
-		"rpush": func() { _, err = b.RPush(ctx, "l", "new") },
-		"lpush": func() { _, err = b.LPush(ctx, "l", "new") },
-		"lpop":  func() { _, err = b.LPop(ctx, "l", 1) },
+		"zadd-new":  func() { _, err = b.ZAdd(ctx, "z", store.ZMember{Member: "new", Score: 2500.5}) },
+		"zadd-move": func() { _, err = b.ZAdd(ctx, "z", store.ZMember{Member: members[10], Score: 4000.5}) },
+		"zrem":      func() { _, err = b.ZRem(ctx, "z", members[20]) },
+		"hset":      func() { _, err = b.HSet(ctx, "h", map[string]string{"new": "v"}) },
+		"hdel":      func() { _, err = b.HDel(ctx, "h", "new") },
+		"sadd":      func() { _, err = b.SAdd(ctx, "s", "new") },
+		"rpush":     func() { _, err = b.RPush(ctx, "l", "new") },
+		"lpush":     func() { _, err = b.LPush(ctx, "l", "new") },
+		"lpop":      func() { _, err = b.LPop(ctx, "l", 1) },
 	} {
 		pages := pagesWritten(t, b, write)
 		require.NoError(t, err, name)

@@ -217,7 +217,7 @@ func (t *txn) zscore(key, member string) (float64, error) {
 // least lo. Long members whose keys share a run (see orderKey) are read
 // whole, past limit if need be, and sorted by member before the cut.
 func (t *txn) zrangeByScore(key string, lo, hi float64, limit int) ([]store.ZMember, error) {
-	_, ok, err := t.typed("zrangebyscore", key, store.TypeZSet)
+	m, ok, err := t.typed("zrangebyscore", key, store.TypeZSet)
 	if err != nil || !ok {
 		return []store.ZMember{}, err
 	}
@@ -235,6 +235,9 @@ func (t *txn) zrangeByScore(key string, lo, hi float64, limit int) ([]store.ZMem
 			break
 		}
 		ents = append(ents, z)
+	}
+	if math.IsInf(lo, -1) && math.IsInf(hi, 1) && len(ents) < limit && int64(len(ents)) != m.n {
+		return nil, opError("zrangebyscore", key, fmt.Errorf("%w: %d members where the meta record counts %d", ErrCorrupt, len(ents), m.n))
 	}
 	out := make([]store.ZMember, 0, min(len(ents), limit))
 	for i := 0; i < len(ents); {

@@ -85,18 +85,20 @@
 // millisecond precision (ExpireOp's NX and GT are PEXPIRE's, Redis 7.0+); Apply is one EVALSHA of a Lua script
 // (internal/luagroup) that checks every type and increment before it writes,
 // so a failing group writes nothing (EVAL once when the server lacks the
-// script). Two common shapes take cheaper routes with the same guarantees:
-// a single write and its TTL (HSetOp then ExpireOp, IncrByOp then ExpireOp
-// NX, SAddOp then ExpireOp GT...) is an EVALSHA of a minimal script whose
-// write is its own check,
-// and a group that needs no check (SetOp, DelOp, ExpireOp, PersistOp, or
-// writes after a DelOp of their key) is sent in MULTI/EXEC, since none of
-// its commands can fail. ZAddOp (NX, XX), ZRemOp and LPopOp take the same
-// routes as the other collection ops: the group script (always for LPopOp,
-// whose result it returns) or, after a DelOp of their key, MULTI/EXEC for
-// ZAddOp and ZRemOp. ZRangeByScore is one ZRANGEBYSCORE key min max
-// WITHSCORES LIMIT 0 limit (O(log n + limit) on the server; a score of -0
-// is sent as 0, which Redis stores for it anyway).
+// script). Smaller groups take cheaper routes with the same guarantees: a
+// group of at most 8 ops and one increment (a record write, its TTL, its
+// index entry and the index's TTL; HSetOp, ExpireOp and HGetAllOp...) is
+// an EVALSHA of a script written for its shape, which runs the group's
+// commands after a TYPE check of each key whose first write does not
+// check itself (sent with EVAL the first time the backend sends it), and a
+// group that needs no check (SetOp, DelOp, ExpireOp, PersistOp, or writes
+// after a DelOp of their key) is sent in MULTI/EXEC, since none of its
+// commands can fail. ZAddOp (NX, XX), ZRemOp and LPopOp take the general
+// group script (always for LPopOp, whose result it returns) or, after a
+// DelOp of their key, MULTI/EXEC for ZAddOp and ZRemOp. ZRangeByScore is
+// one ZRANGEBYSCORE key min max WITHSCORES LIMIT 0 limit (O(log n + limit)
+// on the server; a score of -0 is sent as 0, which Redis stores for it
+// anyway).
 // Update is WATCH, the reads, then MULTI/EVALSHA/EXEC
 // in one pipeline, retried on conflict up to store.MaxUpdateAttempts times;
 // on one server the WATCH travels with the first read (with SCRIPT LOAD

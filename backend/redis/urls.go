@@ -126,6 +126,9 @@ func goRedisURL(u *url.URL, schemes []string, params []string) (string, error) {
 	if !slices.Contains(schemes, u.Scheme) {
 		return "", fmt.Errorf("redis: open %s: %w: unknown scheme %q", u.Redacted(), store.ErrInvalidArgument, u.Scheme)
 	}
+	if q := u.Query(); q.Has("client_cache") || q.Has("client_cache_ttl") {
+		return "", fmt.Errorf("redis: open %s: %w: client-side caching (client_cache) is offered by the valkey backend (valkey:// URLs), not by the redis backend", u.Redacted(), store.ErrUnsupported)
+	}
 	if err := store.CheckURLParams(u, params...); err != nil {
 		return "", fmt.Errorf("redis: open %s: %w", u.Redacted(), err)
 	}

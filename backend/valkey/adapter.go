@@ -15,7 +15,8 @@ import (
 // adapter is the rediscore.Client of a valkey-go client.
 type adapter struct {
 	c     valkey.Client
-	conns *connSet // the sockets of a client Open made; nil for New's
+	conns *connSet   // the sockets of a client Open made; nil for New's
+	dirty *dirtyKeys // the keys written, with a client-side cache; else nil
 }
 
 // doer is what sends commands: the client, a node or a dedicated
@@ -27,15 +28,39 @@ type doer interface {
 }
 
 func (a *adapter) Do(ctx context.Context, cmd rediscore.Cmd) rediscore.Result {
-	return do(ctx, a.c, cmd)
+	r := do(ctx, a.c, cmd)
+	wrote(a.dirty, cmd)
+	return r
 }
 
 func (a *adapter) Pipeline(ctx context.Context, cmds []rediscore.Cmd) []rediscore.Result {
-	return pipeline(ctx, a.c, cmds)
+	r := pipeline(ctx, a.c, cmds)
+	wroteAll(a.dirty, cmds)
+	return r
 }
 
 func (a *adapter) Tx(ctx context.Context, cmds []rediscore.Cmd) ([]rediscore.Result, error) {
-	return tx(ctx, a.c, cmds, nil)
+	r, err := tx(ctx, a.c, cmds, nil)
+	wroteAll(a.dirty, cmds)
+	return r, err
+}
+
+// wrote records, when the backend has a client-side cache, the keys of
+// cmd if it may have written them (see dirtyKeys).
+func wrote(d *dirtyKeys, cmd rediscore.Cmd) {
+	if d != nil && !cmd.ReadOnly {
+		d.mark(cmd.Keys)
+	}
+}
+
+// wroteAll is wrote for each of cmds.
+func wroteAll(d *dirtyKeys, cmds []rediscore.Cmd) {
+	if d == nil {
+		return
+	}
+	for _, c := range cmds {
+		wrote(d, c)
+	}
 }
 
 // Pin runs fn on a dedicated connection. valkey-go cleans a dedicated
@@ -53,7 +78,7 @@ func (a *adapter) Pin(ctx context.Context, _ []string, fn func(rediscore.Conn, b
 	defer release()
 	stop := context.AfterFunc(ctx, c.Close)
 	defer stop()
-	return fn(dedicated{c}, false)
+	return fn(dedicated{c, a.dirty}, false)
 }
 
 // Masters returns every master of a cluster, found with CLUSTER SLOTS.
@@ -114,18 +139,27 @@ func (a *adapter) IsReply(err error) bool {
 func (a *adapter) IsClosed(err error) bool { return errors.Is(err, valkey.ErrClosing) }
 
 // dedicated is the rediscore.Conn of a dedicated connection.
-type dedicated struct{ c valkey.DedicatedClient }
+type dedicated struct {
+	c     valkey.DedicatedClient
+	dirty *dirtyKeys
+}
 
 func (d dedicated) Do(ctx context.Context, cmd rediscore.Cmd) rediscore.Result {
-	return do(detach(ctx), d.c, cmd)
+	r := do(detach(ctx), d.c, cmd)
+	wrote(d.dirty, cmd)
+	return r
 }
 
 func (d dedicated) Pipeline(ctx context.Context, cmds []rediscore.Cmd) []rediscore.Result {
-	return pipeline(detach(ctx), d.c, cmds)
+	r := pipeline(detach(ctx), d.c, cmds)
+	wroteAll(d.dirty, cmds)
+	return r
 }
 
 func (d dedicated) Tx(ctx context.Context, cmds []rediscore.Cmd) ([]rediscore.Result, error) {
-	return tx(detach(ctx), d.c, cmds, d.c.Close)
+	r, err := tx(detach(ctx), d.c, cmds, d.c.Close)
+	wroteAll(d.dirty, cmds)
+	return r, err
 }
 
 // detach returns a context that keeps valkey-go's dedicated connection in

@@ -54,6 +54,9 @@ func openURL(ctx context.Context, u *url.URL) (*Backend, error) {
 	d.opening.Store(&ctx)
 	client, err := valkey.NewClient(opt)
 	d.opening.Store(nil)
+	if errors.Is(err, valkey.ErrNoCache) {
+		return nil, fmt.Errorf("valkey: open %s: %w: client_cache needs a server with client-side caching (CLIENT TRACKING over RESP3: Redis 6 or later, Valkey); %s refused it: %w", u.Redacted(), store.ErrUnsupported, strings.Join(opt.InitAddress, ","), err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("valkey: open %s: connect to %s: %w", u.Redacted(), strings.Join(opt.InitAddress, ","), err)
 	}

@@ -23,6 +23,7 @@ const (
 var urlParams = []string{
 	"db", "addr", "dial_timeout", "write_timeout", "skip_verify", "protocol",
 	"max_retries", "client_name", "master_set", "standalone", "scan_count",
+	"client_cache", "client_cache_ttl",
 }
 
 func init() {
@@ -57,14 +58,23 @@ func ParseURL(rawURL string) (valkey.ClientOption, *Options, error) {
 	if err != nil {
 		return opt, nil, fmt.Errorf("valkey: open %s: %w", u.Redacted(), err)
 	}
-	q.Del("scan_count")
-	q.Del("standalone")
+	cache, err := parseClientCache(q)
+	if err != nil {
+		return opt, nil, fmt.Errorf("valkey: open %s: %w", u.Redacted(), err)
+	}
+	opts.ClientCacheTTL = cache.ttl
+	for _, name := range []string{"scan_count", "standalone", "client_cache", "client_cache_ttl"} {
+		q.Del(name)
+	}
 	u.RawQuery = q.Encode()
 	if opt, err = valkey.ParseURL(u.String()); err != nil {
 		return opt, nil, fmt.Errorf("valkey: open %s: %w: %s", u.Redacted(), store.ErrInvalidArgument, strings.TrimPrefix(err.Error(), "valkey: "))
 	}
 	opt.ForceSingleClient = standalone
-	opt.DisableCache = true // the backend never reads through the client-side cache
+	// Without client_cache the backend never reads through the client-side
+	// cache, and its connections do not ask for CLIENT TRACKING.
+	opt.DisableCache = cache.ttl == 0
+	opt.CacheSizeEachConn = cache.eachConn
 	// Redis 7.0 rejects CLIENT SETINFO, which valkey-go sends on every new
 	// connection: two error replies per connection in INFO errorstats.
 	opt.ClientSetInfo = valkey.DisableClientSetInfo

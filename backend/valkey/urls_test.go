@@ -46,7 +46,7 @@ func TestParseURLForms(t *testing.T) {
 func TestParseURLRejects(t *testing.T) {
 	for _, tt := range []struct{ url, want string }{
 		{"valkey://h:1?bogus=1&pool=2", `"bogus"`},
-		{"valkey://h:1?client_cache=1", `"client_cache"`},
+		{"valkey://h:1?client_cache=1", `client_cache="1" must be a size of at least 1KiB`},
 		{"redis://h:1", "scheme"},
 		{"valkey://h:1/x", "database"},
 		{"valkey://h:1?scan_count=0", "scan_count"},

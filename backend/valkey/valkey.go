@@ -2,6 +2,7 @@ package valkey
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/valkey-io/valkey-go"
 
@@ -21,6 +22,17 @@ type Options struct {
 	// backend; nil is silent. valkey-go (v1.0.79) writes no log lines, so
 	// nothing reaches it today; the backend never writes to stderr.
 	Logger *slog.Logger
+	// ClientCacheTTL, when positive, serves the backend's Get, HGet, HMGet
+	// and HGetAll from valkey-go's client-side cache (DoCache), kept
+	// coherent by the server's invalidation messages (CLIENT TRACKING);
+	// a cached reply lives at most ClientCacheTTL, and never past its
+	// key's own TTL (see "Client-side caching" in the package
+	// documentation). Reads inside Update and all writes never use the
+	// cache. The client must have been built with caching on (DisableCache
+	// false, its memory in CacheSizeEachConn); on a client with
+	// DisableCache, reads go to the server as without this option.
+	// A URL sets it with client_cache and client_cache_ttl.
+	ClientCacheTTL time.Duration
 }
 
 // Backend is a store.Backend on a Valkey or Redis server (standalone or
@@ -31,6 +43,7 @@ type Options struct {
 type Backend struct {
 	*rediscore.Backend
 	client valkey.Client
+	reads  *cachedReads // nil without Options.ClientCacheTTL
 }
 
 var _ store.Backend = (*Backend)(nil)
@@ -47,8 +60,16 @@ func newBackend(client valkey.Client, opts *Options, conns *connSet) *Backend {
 	if opts == nil {
 		opts = &Options{}
 	}
-	core := rediscore.New(&adapter{c: client, conns: conns}, rediscore.Config{Name: "valkey", ScanCount: opts.ScanCount, CloseClient: opts.CloseClient})
-	return &Backend{Backend: core, client: client}
+	cfg := rediscore.Config{Name: "valkey", ScanCount: opts.ScanCount, CloseClient: opts.CloseClient}
+	a := &adapter{c: client, conns: conns}
+	var reads *cachedReads
+	if opts.ClientCacheTTL > 0 {
+		a.dirty = newDirtyKeys(opts.ClientCacheTTL)
+		reads = &cachedReads{c: client, ttl: opts.ClientCacheTTL, dirty: a.dirty}
+		cfg.Reads = reads
+	}
+	core := rediscore.New(a, cfg)
+	return &Backend{Backend: core, client: client, reads: reads}
 }
 
 // Client returns the valkey-go client the backend sends its commands on.

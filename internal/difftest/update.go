@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -105,10 +106,23 @@ func (u updater) ops(ctx context.Context, r store.Reader, typ store.Type, reads 
 			ops = append(ops, &store.HSetOp{Key: k, Fields: map[string]string{u.field: strconv.Itoa(len(all))}})
 		}
 		ops = append(ops, &store.HGetAllOp{Key: k})
+	case typ == store.TypeList && u.incr:
+		vs, err := r.LRange(ctx, k, 0, -1)
+		*reads = append(*reads, outcome(vs, err))
+		ops = append(ops, &store.LPopOp{Key: k, Count: 2}, &store.RPushOp{Key: k, Values: []string{strconv.Itoa(len(vs))}})
 	case typ == store.TypeList:
 		vs, err := r.LRange(ctx, k, 0, -1)
 		*reads = append(*reads, outcome(vs, err))
 		ops = append(ops, &store.RPushOp{Key: k, Values: []string{strconv.Itoa(len(vs))}}, &store.LTrimOp{Key: k, Start: -8, Stop: -1})
+	case typ == store.TypeZSet:
+		// a claim: read what is due, remove it, and add a member
+		due, err := r.ZRangeByScore(ctx, k, math.Inf(-1), 1, 2)
+		v, err2 := r.ZScore(ctx, k, u.member)
+		*reads = append(*reads, outcome(due, err), outcome(v, err2))
+		ops = append(ops, &store.ZAddOp{Key: k, Members: []store.ZMember{{Member: u.member, Score: float64(len(due))}}, NX: u.incr})
+		for _, m := range due {
+			ops = append(ops, &store.ZRemOp{Key: k, Members: []string{m.Member}})
+		}
 	default:
 		ms, err := r.SMembers(ctx, k)
 		slices.Sort(ms)

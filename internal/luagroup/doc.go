@@ -7,9 +7,11 @@
 // writing anything, then the ops in order, and returns the results of the
 // result-bearing ops. Encode builds KEYS and ARGV, Decode reads the reply.
 //
-// Choose picks a cheaper Route for two common shapes: a single write and
-// its TTL goes as PairScript (EncodePair), whose write is its own check,
-// and a group that needs no check as plain Commands in MULTI/EXEC.
+// Choose picks a cheaper Route for small groups: a group that needs no
+// check goes as plain Commands in MULTI/EXEC, and a group of a few ops
+// with at most one increment as the ShapeScript of its shape
+// (EncodeShape): its own commands, after the type checks its first write
+// does not do itself, with nothing to decode.
 //
 // # Errors
 //

@@ -2,7 +2,10 @@ package rediscore
 
 import (
 	"context"
+	"maps"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/mimeiapify/store"
 	"github.com/mimeiapify/store/internal/luagroup"
@@ -11,10 +14,7 @@ import (
 // script is a Lua script sent by SHA1 (EVALSHA) with a fallback to EVAL.
 type script struct{ src, sha string }
 
-var (
-	groupScript = script{luagroup.Script, luagroup.SHA1}
-	pairScript  = script{luagroup.PairScript, luagroup.PairSHA1}
-)
+var groupScript = script{luagroup.Script, luagroup.SHA1}
 
 // evalCmd is the EVALSHA of s on keys, or its EVAL.
 func (s script) cmd(eval bool, keys, args []string) Cmd {
@@ -36,6 +36,55 @@ func (b *Backend) run(ctx context.Context, s script, keys, args []string) Result
 	r := b.c.Do(ctx, s.cmd(false, keys, args))
 	if b.isNoScript(r.Err) {
 		r = b.c.Do(ctx, s.cmd(true, keys, args))
+	}
+	return r
+}
+
+// maxShapeSet bounds the SHA1s a shapeSet remembers; past it, a script
+// new to the backend goes as EVALSHA first, as Script does.
+const maxShapeSet = 1024
+
+// shapeSet is the set of the shape scripts a backend has sent. Readers
+// load the set without a lock; a writer replaces it with a copy holding
+// one more SHA1.
+type shapeSet struct {
+	mu   sync.Mutex // serializes writers
+	sent atomic.Pointer[map[string]bool]
+}
+
+func (s *shapeSet) has(sha string) bool {
+	m := s.sent.Load()
+	return m != nil && (*m)[sha]
+}
+
+func (s *shapeSet) add(sha string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var old map[string]bool
+	if m := s.sent.Load(); m != nil {
+		old = *m
+	}
+	if old[sha] || len(old) >= maxShapeSet {
+		return
+	}
+	m := make(map[string]bool, len(old)+1)
+	maps.Copy(m, old)
+	m[sha] = true
+	s.sent.Store(&m)
+}
+
+// runShape sends a luagroup.ShapeScript: with EVAL the first time this
+// backend sends it, which loads it into the server's script cache without
+// a NOSCRIPT error reply (there is one script per shape of group), then
+// with EVALSHA, falling back to EVAL on NOSCRIPT (a restarted or flushed
+// server, or another node of a cluster).
+func (b *Backend) runShape(ctx context.Context, s script, keys, args []string) Result {
+	if b.shapes.has(s.sha) {
+		return b.run(ctx, s, keys, args)
+	}
+	r := b.c.Do(ctx, s.cmd(true, keys, args))
+	if r.Err == nil || b.c.IsReply(r.Err) {
+		b.shapes.add(s.sha) // the server compiled and cached it
 	}
 	return r
 }
@@ -73,10 +122,10 @@ func (b *Backend) encodeChecked(op string, ops []store.Op, checks store.GroupChe
 
 // Apply applies ops as one atomic step in one round trip, the way
 // luagroup.Choose picks: a group that needs no check as MULTI/EXEC, a
-// write and its TTL as an EVALSHA of luagroup.PairScript, and any other
-// group as an EVALSHA of luagroup.Script, which checks every type and
-// increment before it writes anything (EVAL when the server lacks a
-// script). On a cluster the group's keys must share a hash slot
+// small group as an EVALSHA of the luagroup.ShapeScript of its shape, and
+// any other group as an EVALSHA of luagroup.Script; both scripts check
+// every type and increment before they write anything (EVAL when the
+// server lacks the script). On a cluster the group's keys must share a hash slot
 // (store.ErrInvalidArgument otherwise, before anything is sent).
 func (b *Backend) Apply(ctx context.Context, ops ...store.Op) error {
 	key := groupKey(ops)
@@ -88,8 +137,8 @@ func (b *Backend) Apply(ctx context.Context, ops ...store.Op) error {
 		return b.wrap("apply", key, err)
 	}
 	switch luagroup.Choose(ops, checks) {
-	case luagroup.RoutePair:
-		return b.applyPair(ctx, key, ops)
+	case luagroup.RouteShape:
+		return b.applyShape(ctx, key, ops, checks)
 	case luagroup.RouteMulti:
 		return b.applyMulti(ctx, key, ops)
 	}
@@ -113,14 +162,17 @@ func (b *Backend) decode(op, key string, ops []store.Op, reply []string) error {
 	return nil
 }
 
-// applyPair applies a group luagroup.Choose routed to RoutePair: one
-// EVALSHA of luagroup.PairScript on its single key.
-func (b *Backend) applyPair(ctx context.Context, key string, ops []store.Op) error {
-	k, args, err := luagroup.EncodePair(ops)
+// applyShape applies a group luagroup.Choose routed to RouteShape: one
+// EVALSHA of the luagroup.ShapeScript of its shape.
+func (b *Backend) applyShape(ctx context.Context, key string, ops []store.Op, checks store.GroupChecks) error {
+	s, keys, args, err := luagroup.EncodeShape(ops, checks)
 	if err != nil {
 		return b.wrap("apply", key, err)
 	}
-	r := b.run(ctx, pairScript, []string{k}, args)
+	if err := b.sameSlot("apply", keys); err != nil {
+		return err
+	}
+	r := b.runShape(ctx, script{s.Src, s.SHA1}, keys, args)
 	if r.Err != nil {
 		return b.fail(ctx, "apply", key, r.Err)
 	}

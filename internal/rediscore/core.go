@@ -24,11 +24,16 @@ type Config struct {
 	ScanCount int64
 	// CloseClient makes Close close the client too.
 	CloseClient bool
+	// Reads, when not nil, is where the Backend's own Get, HGet, HMGet
+	// and HGetAll go instead of the Client: a client-side cache. Reads
+	// inside Update and every other command still go to the Client.
+	Reads Doer
 }
 
 // Backend is a store.Backend on a Client. It is safe for concurrent use.
 type Backend struct {
 	c         Client
+	reads     Doer // Get, HGet, HMGet, HGetAll outside Update (Config.Reads)
 	name      string
 	cluster   bool
 	scanCount int64
@@ -38,6 +43,9 @@ type Backend struct {
 	// Update's transactions name it by SHA1. When false, the next Update
 	// loads it in the round trip of its WATCH, or sends EVAL.
 	scriptReady atomic.Bool
+	// shapes holds the SHA1s of the luagroup.ShapeScripts this backend
+	// has sent (see runShape).
+	shapes shapeSet
 }
 
 var _ store.Backend = (*Backend)(nil)
@@ -47,7 +55,11 @@ func New(c Client, cfg Config) *Backend {
 	if cfg.ScanCount <= 0 {
 		cfg.ScanCount = DefaultScanCount
 	}
-	return &Backend{c: c, name: cfg.Name, cluster: c.Cluster(), scanCount: cfg.ScanCount, own: cfg.CloseClient}
+	reads := cfg.Reads
+	if reads == nil {
+		reads = c
+	}
+	return &Backend{c: c, reads: reads, name: cfg.Name, cluster: c.Cluster(), scanCount: cfg.ScanCount, own: cfg.CloseClient}
 }
 
 // Close marks the backend closed, so that later calls fail with

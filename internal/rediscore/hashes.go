@@ -27,7 +27,7 @@ func (b *Backend) HSet(ctx context.Context, key string, fields map[string]string
 
 // HGet returns one field (HGET); store.ErrNotFound when it is missing.
 func (b *Backend) HGet(ctx context.Context, key, field string) (string, error) {
-	return b.hget(ctx, b.c, key, field)
+	return b.hget(ctx, b.reads, key, field)
 }
 
 func (b *Backend) hget(ctx context.Context, d Doer, key, field string) (string, error) {
@@ -45,7 +45,7 @@ func (b *Backend) HMGet(ctx context.Context, key string, fields ...string) (map[
 	if len(fields) == 0 {
 		return nil, b.invalid("hmget", key, "no fields given")
 	}
-	r := b.c.Do(ctx, one(cmdHMGet, KindFields, true, key, fields...))
+	r := b.reads.Do(ctx, one(cmdHMGet, KindFields, true, key, fields...))
 	if r.Err != nil {
 		return nil, b.fail(ctx, "hmget", key, r.Err)
 	}
@@ -54,7 +54,7 @@ func (b *Backend) HMGet(ctx context.Context, key string, fields ...string) (map[
 
 // HGetAll returns every field (HGETALL); a missing key gives an empty map.
 func (b *Backend) HGetAll(ctx context.Context, key string) (map[string]string, error) {
-	return b.hgetall(ctx, b.c, key)
+	return b.hgetall(ctx, b.reads, key)
 }
 
 func (b *Backend) hgetall(ctx context.Context, d Doer, key string) (map[string]string, error) {

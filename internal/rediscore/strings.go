@@ -9,7 +9,7 @@ import (
 
 // Get returns key's value (GET); store.ErrNotFound when it is missing.
 func (b *Backend) Get(ctx context.Context, key string) (string, error) {
-	return b.get(ctx, b.c, key)
+	return b.get(ctx, b.reads, key)
 }
 
 func (b *Backend) get(ctx context.Context, d Doer, key string) (string, error) {
