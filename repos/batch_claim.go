@@ -92,25 +92,12 @@ func (bt *Batch) Reap(ctx context.Context, q Queue) (_ int, err error) {
 	return n, nil
 }
 
-// queueKeys are the keys of one batch queue.
-type queueKeys struct {
-	queue, claims, head string
-	record              func(id string) string
-}
-
 // keysOf validates q and returns its keys.
 func (bt *Batch) keysOf(q Queue) (queueKeys, error) {
-	key, err := bt.key(q)
-	if err != nil {
+	if err := checkIDs("service", q.Service, "batch", q.Batch, "action", q.Action); err != nil {
 		return queueKeys{}, err
 	}
-	k, t := bt.s.keys, bt.tenant
-	return queueKeys{
-		queue:  key,
-		claims: k.inflight(t, q.Service, q.Batch, q.Action),
-		head:   k.queueHead(t, q.Service, q.Batch, q.Action),
-		record: func(id string) string { return k.claimRecord(t, q.Service, q.Batch, q.Action, id) },
-	}, nil
+	return bt.s.keys.queueKeys(bt.tenant, q.Service, q.Batch, q.Action), nil
 }
 
 // claim reaps q's expired claims and takes up to n items with lease; it
@@ -137,7 +124,13 @@ func (bt *Batch) claim(ctx context.Context, q Queue, n int, lease time.Duration)
 			live++
 		}
 	}
-	watch := []string{qk.head}
+	// The claim's id and lease end are made once, before the step (the
+	// lease counts from a moment earlier than the step, never later), so
+	// that its record's key is known to the Update: nobody else writes it,
+	// and a backend that locks the keys it is given takes it at once.
+	until := time.Now().Add(lease)
+	id := newItemClaimID(until)
+	watch := []string{qk.head, qk.record(id)}
 	for _, id := range ended {
 		watch = append(watch, qk.record(id))
 	}
@@ -176,8 +169,7 @@ func (bt *Batch) claim(ctx context.Context, q Queue, n int, lease time.Duration)
 		c.Items = append(back[:fromBack:fromBack], head...)
 		ops = append(ops, headOps(qk, len(head), back[fromBack:])...)
 		if len(c.Items) > 0 {
-			c.Until = now.Add(lease)
-			c.ID = newItemClaimID(c.Until)
+			c.Until, c.ID = until, id
 			ops = append(ops,
 				&store.HSetOp{Key: qk.record(c.ID), Fields: map[string]string{claimField: encodeClaim(c.Until, c.Items)}},
 				&store.ZAddOp{Key: qk.claims, Members: []store.ZMember{{Member: c.ID, Score: float64(c.Until.UnixMilli())}}})
@@ -228,18 +220,18 @@ func (bt *Batch) Ack(ctx context.Context, q Queue, claimID string) (err error) {
 		return err
 	}
 	until, valid := claimIDUntil(claimID)
-	missing := fmt.Errorf("%w: claim %q is not in flight (reaped after its lease ended, or never made)", ErrLeaseExpired, clipID(claimID))
 	switch {
 	case !valid:
-		err = missing
+		err = notInFlight(claimID)
 	case time.Now().Before(until):
-		read := &store.HGetAllOp{Key: qk.record(claimID)}
-		err = bt.b.Apply(ctx, read, &store.DelOp{Key: qk.record(claimID)}, &store.ZRemOp{Key: qk.claims, Members: []string{claimID}})
+		rec := qk.record(claimID)
+		read := &store.HGetAllOp{Key: rec}
+		err = bt.b.Apply(ctx, read, &store.DelOp{Key: rec}, &store.ZRemOp{Key: qk.claims, Members: []string{claimID}})
 		if err == nil && len(read.Result) == 0 {
-			err = missing
+			err = notInFlight(claimID)
 		}
 	default:
-		err = bt.lateAck(ctx, q, qk, claimID, missing)
+		err = bt.lateAck(ctx, q, qk, claimID)
 	}
 	if err != nil {
 		return bt.wrap("ack", q, err)
@@ -247,10 +239,15 @@ func (bt *Batch) Ack(ctx context.Context, q Queue, claimID string) (err error) {
 	return nil
 }
 
+// notInFlight is Ack's error for a claim that is gone.
+func notInFlight(claimID string) error {
+	return fmt.Errorf("%w: claim %q is not in flight (reaped after its lease ended, or never made)", ErrLeaseExpired, clipID(claimID))
+}
+
 // lateAck drops a claim whose lease ended and puts its items back at the
 // head of the queue, unless a Claim or Reap did; it returns an error
-// wrapping ErrLeaseExpired (missing when the claim is gone).
-func (bt *Batch) lateAck(ctx context.Context, q Queue, qk queueKeys, claimID string, missing error) error {
+// wrapping ErrLeaseExpired (notInFlight when the claim is gone).
+func (bt *Batch) lateAck(ctx context.Context, q Queue, qk queueKeys, claimID string) error {
 	rec := qk.record(claimID)
 	var late error
 	err := bt.b.Update(ctx, []string{qk.head, rec}, func(r store.Reader) ([]store.Op, error) {
@@ -259,7 +256,7 @@ func (bt *Batch) lateAck(ctx context.Context, q Queue, qk queueKeys, claimID str
 			return nil, err
 		}
 		if len(v) == 0 {
-			return nil, missing
+			return nil, notInFlight(claimID)
 		}
 		until, items, _ := decodeClaim(v[claimField])
 		late = fmt.Errorf("%w: claim %q ended at %v; its %d items went back to the queue", ErrLeaseExpired, clipID(claimID), until, len(items))

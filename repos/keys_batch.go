@@ -80,7 +80,24 @@ func (k keyspace) tenantLease(service, tenant string) string {
 // p t:T:{T:q:S:B:A}:claim:C (hash: field "c" holds the lease's end and
 // the items, see encodeClaim), C the encoded claim id.
 func (k keyspace) claimRecord(tenant, service, batch, action, id string) string {
-	return k.queueTag(tenant, service, batch, action) + ":claim:" + enc(id)
+	return k.queueKeys(tenant, service, batch, action).record(id)
+}
+
+// queueKeys are the keys of one batch queue, built from its tag once: the
+// queue (batch), its claims (inflight) and its head version (queueHead).
+type queueKeys struct {
+	tag, queue, claims, head string
+}
+
+// queueKeys returns the keys of one batch queue.
+func (k keyspace) queueKeys(tenant, service, batch, action string) queueKeys {
+	tag := k.queueTag(tenant, service, batch, action)
+	return queueKeys{tag: tag, queue: tag + ":queue", claims: tag + ":inflight", head: tag + ":head"}
+}
+
+// record returns the key of the queue's claim id (see claimRecord).
+func (q queueKeys) record(id string) string {
+	return q.tag + ":claim:" + enc(id)
 }
 
 // queueHead returns the key that every step taking items off a queue's
