@@ -3,6 +3,7 @@ package repos_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -71,6 +72,16 @@ func TestRoundTripsOnRedis(t *testing.T) {
 		}},
 		{"Triggers.Set replacing", 4, func() error { return tr.Set(ctx, "act", "same", "p", ttl) }},
 	}
+	// Batch.Enqueue sends its two calls at once, on two connections: dial
+	// them first (a dial's HELLO and CLIENT SETINFO go through the hook).
+	require.Eventually(t, func() bool {
+		var warm sync.WaitGroup
+		for range 4 {
+			warm.Go(func() { _ = client.Ping(ctx).Err() })
+		}
+		warm.Wait()
+		return client.PoolStats().TotalConns >= 2
+	}, 10*time.Second, time.Millisecond)
 	for _, c := range cases {
 		require.NoError(t, c.run(), c.name) // the first call may load scripts
 		hook.Reset()
