@@ -61,8 +61,6 @@ func TestKeyShapes(t *testing.T) {
 		k.dueDay(19675):                            "app:triggers:{app:triggers}:day:19675",
 		k.dueDays():                                "app:triggers:{app:triggers}:days",
 		k.deadTriggers():                           "app:triggers:{app:triggers}:dead",
-		k.pending("s"):                             "app:pending:{s}",
-		k.leasedTenants("s"):                       "app:pending:{s}:leased",
 		k.trigger("acme", "i", "a"):                "app:t:acme:{acme:trg:i}:trg:a",
 		k.identTriggers("acme", "i"):               "app:t:acme:{acme:trg:i}:trgs",
 		k.generic("acme", "g"):                     "app:t:acme:kv:g",
@@ -101,6 +99,10 @@ func TestUserKeysShareOneSlotPerUser(t *testing.T) {
 	require.Equal(t, hashTag(k.trigger("t", "i", "a")), hashTag(k.identTriggers("t", "i")))
 	require.NotEqual(t, hashTag(k.user("t", "pk")), hashTag(k.pkTables("t", "x")))
 	require.Equal(t, hashTag(k.batch("t", "s", "b{", "a")), hashTag(k.inflight("t", "s", "b{", "a")))
+	require.Equal(t, hashTag(k.batch("t", "s", "b{", "a")), hashTag(k.claimRecord("t", "s", "b{", "a", "c}")))
+	require.Equal(t, hashTag(k.batch("t", "s", "b{", "a")), hashTag(k.queueHead("t", "s", "b{", "a")))
+	require.Equal(t, hashTag(k.pending("s", "t{")), hashTag(k.tenantLease("s{", "t{")))
+	require.Equal(t, hashTag(k.pending("s", "t{")), hashTag(k.leasedShard("s}", tenantShard("t{"))))
 	require.NotEqual(t, hashTag(k.batch("t", "s", "b", "a")), hashTag(k.batch("t", "s", "b", "a2")))
 	require.Equal(t, hashTag(k.dueBucket(1)), hashTag(k.dueMinute(1)))
 	require.Equal(t, hashTag(k.dueBucket(1)), hashTag(k.dueHour(1)))
