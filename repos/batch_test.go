@@ -104,12 +104,12 @@ func TestBatchTTL(t *testing.T) {
 		require.NoError(t, bt.Enqueue(ctx, mailQueue, "y", repos.WithTTL(time.Minute)))
 		requireTTL(t, b, keyWith(t, b, ":queue"), time.Minute)
 		// The pending set outlives the queues by at most the index slack.
-		requireTTL(t, b, keyWith(t, b, "pending:"), time.Hour+repos.MaxIndexSlack)
+		requireTTL(t, b, repos.PendingKey("mailer", "acme"), time.Hour+repos.MaxIndexSlack)
 
 		plain := newBatch(t, b, "globex", nil)
 		require.NoError(t, plain.Enqueue(ctx, mailQueue, "x"))
 		requireTTL(t, b, keyWith(t, b, "t:globex:{globex:q:"), store.NoExpiry)
-		requireTTL(t, b, keyWith(t, b, "pending:"), repos.IndexForever)
+		requireTTL(t, b, repos.PendingKey("mailer", "globex"), repos.IndexForever)
 	})
 }
 
@@ -148,8 +148,12 @@ func TestBatchHostileIDsStayApart(t *testing.T) {
 		}
 		tenants, err := repos.PendingTenants(ctx, b, "svc", nil)
 		require.NoError(t, err)
-		require.ElementsMatch(t, nastyIDs, tenants, "the pending set holds raw tenant ids")
-		require.Len(t, keysOf(t, b), len(nastyIDs)+1)
+		require.ElementsMatch(t, nastyIDs, tenants, "the pending sets hold raw tenant ids")
+		shards := map[int]bool{}
+		for _, id := range nastyIDs {
+			shards[repos.TenantShard(id)] = true
+		}
+		require.Len(t, keysOf(t, b), len(nastyIDs)+len(shards), "a queue per tenant and a pending set per shard")
 
 		for _, id := range nastyIDs {
 			bt := newBatch(t, b, id, nil)

@@ -63,7 +63,7 @@
 // # Index hygiene
 //
 // The bound: an index key (users bucket ids and field indexes, shared-state
-// index, primary-key index, trigger identifier index, pending set)
+// index, primary-key index, trigger identifier index, pending shard)
 // expires at most indexSlack after the last
 // record it names: a quarter of that record's TTL, at most MaxIndexSlack
 // (one minute). Every step that writes a record extends the TTL of each
@@ -79,6 +79,30 @@
 // shard's schedule has no TTL: an entry whose record expired (its
 // retention passed with no listener running) is dropped by the first
 // claim that takes it.
+//
+// # Batch
+//
+// A batch queue is a list in its own hash slot ({T:q:S:B:A}), beside its
+// claims: one record per claim (its lease end and items) and a sorted set
+// of the claim ids by lease end. A Claim watches only the queue's head (a
+// key that every step taking items off the head, or putting them back,
+// writes and deletes in its own group): Enqueues push at the tail and an
+// Ack touches only its own claim, so neither makes a Claim retry; two
+// Claims that read the same head do (one takes the items, the other reads
+// again). Expired claims are found by lease end (ZRANGEBYSCORE) and go
+// back to the head. Cost: Claim 3 round trips, Ack 1.
+//
+// The pending tenants of a service are spread over PendingShards (16)
+// application-wide shards by tenant, each its own hash slot holding the
+// shard's pending set, its tenant leases by end (a sorted set) and one
+// lease key per leased tenant; the shards' slots are spread over the slot
+// space, so the marks of Enqueue spread over every master. ClaimTenant
+// samples a random shard (SRANDMEMBER, and its leases by end) and leases a
+// free tenant with one Update over that tenant's lease key. Enqueue sends
+// its push and its mark at the same time (two slots, one round trip of
+// latency) and marks again after the push when the push found the queue
+// empty, so that a worker that took the first mark and found the queue
+// empty before the push landed does not leave the item unseen (see Batch).
 //
 // # Tenants that leave
 //

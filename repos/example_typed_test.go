@@ -60,7 +60,7 @@ func ExampleGetFieldAs() {
 	fmt.Println(err)
 	// Output:
 	// 13 1.5s
-	// repos: shared state get field of user "u1" of tenant "acme" "search" field "query": repos: cannot decode value: int from "red shoes": not a number
+	// repos: shared state get field "search" field "query" of user "u1" of tenant "acme": repos: cannot decode value: int from "red shoes": not a number
 }
 
 // ExampleGetUserFieldAs reads one field of a user's record as a Go type.

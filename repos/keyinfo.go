@@ -6,6 +6,7 @@ package repos
 // key itself: keys.go stays the one place that does.
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,14 +30,16 @@ const (
 	ShapeRow           Shape = "row"               // p t:T:{T:pk:K}:row:TB
 	ShapePKTables      Shape = "pk-tables"         // p t:T:{T:pk:K}:tables
 	ShapeQueue         Shape = "queue"             // p t:T:{T:q:S:B:A}:queue
-	ShapeInflight      Shape = "inflight"          // p t:T:{T:q:S:B:A}:inflight
+	ShapeInflight      Shape = "inflight"          // p t:T:{T:q:S:B:A}:inflight (claims by lease end)
+	ShapeClaim         Shape = "claim"             // p t:T:{T:q:S:B:A}:claim:C
 	ShapeTrigger       Shape = "trigger"           // p t:T:{TG}:trg:I:A
 	ShapeIdentTriggers Shape = "trigger-index"     // p t:T:{TG}:trgs:I
 	ShapeGeneric       Shape = "generic"           // p t:T:kv:G
 	ShapeLock          Shape = "lock"              // p t:T:lock:L
 	ShapeTenantOther   Shape = "tenant-other"      // p t:T:... (unknown)
-	ShapePending       Shape = "pending"           // p pending:{S}
-	ShapeLeased        Shape = "leased-tenants"    // p pending:{S}:leased
+	ShapePending       Shape = "pending"           // p pending:{k.j}:S
+	ShapeLeased        Shape = "leased-tenants"    // p pending:{k.j}:S:leased
+	ShapeTenantLease   Shape = "tenant-lease"      // p pending:{k.j}:S:lease:T
 	ShapeSchedule      Shape = "trigger-schedule"  // p triggers:{TG}:due
 	ShapeDeadTriggers  Shape = "dead-triggers"     // p triggers:{TG}:dead
 	ShapeWake          Shape = "trigger-wake"      // p triggers:{TG}:wake
@@ -47,17 +50,17 @@ const (
 // identifiers the shape holds (the others are empty).
 type KeyInfo struct {
 	Shape   Shape
-	Tenant  string // every t:T:... shape
+	Tenant  string // every t:T:... shape, tenant-lease
 	User    string // user, handler-state, shared-state, shared-index
 	Handler string // handler-state
-	Name    string // shared-state (the state's name), generic (the key), lock
+	Name    string // shared-state (the state's name), generic (the key), lock, claim (the claim id)
 	Field   string // user-field (the indexed field's name)
-	Bucket  int    // user, users-bucket, user-field
+	Bucket  int    // user, users-bucket, user-field; the shard k of pending, leased-tenants, tenant-lease
 	PK      string // row, pk-tables
 	Table   string // row
-	Service string // queue, inflight, pending, leased-tenants
-	Batch   string // queue, inflight
-	Action  string // queue, inflight, trigger
+	Service string // queue, inflight, claim, pending, leased-tenants, tenant-lease
+	Batch   string // queue, inflight, claim
+	Action  string // queue, inflight, claim, trigger
 	Ident   string // trigger, trigger-index
 	// Shard is the trigger shard of a trigger, trigger-index,
 	// trigger-schedule, dead-triggers or trigger-wake key.
@@ -118,10 +121,14 @@ func UserRecordKey(prefix, tenant, user string) (string, error) {
 	return s.keys.user(tenant, user), nil
 }
 
-// DecodeClaim decodes a value of a batch queue's claims hash (an
-// inflight key): the end of the claim's lease and its items; ok is false
-// for a malformed value.
-func DecodeClaim(v string) (until time.Time, items []string, ok bool) {
+// DecodeClaim decodes a batch claim's record (a claim key, read with
+// HGetAll): the end of the claim's lease and its items; ok is false for a
+// malformed record.
+func DecodeClaim(record map[string]string) (until time.Time, items []string, ok bool) {
+	v, found := record[claimField]
+	if !found {
+		return time.Time{}, nil, false
+	}
 	return decodeClaim(v)
 }
 
@@ -209,6 +216,10 @@ func parseTagged(info *KeyInfo, parts []string, suffix string) {
 			info.Shape = ShapeQueue
 		case ":inflight":
 			info.Shape = ShapeInflight
+		default:
+			if id, ok := cutDec(suffix, ":claim:"); ok {
+				info.Shape, info.Name = ShapeClaim, id
+			}
 		}
 	}
 	if info.Shape == ShapeTenantOther {
@@ -253,20 +264,35 @@ func parseUserSuffix(info *KeyInfo, user, suffix string) {
 	}
 }
 
-// parsePendingKey parses what follows "pending:{".
+// parsePendingKey parses what follows "pending:{": a shard's tag, then
+// ":" S, and ":leased" or ":lease:" T or nothing.
 func parsePendingKey(r string) (KeyInfo, bool) {
-	encS, suffix, found := strings.Cut(r, "}")
-	service, ok := dec(encS)
-	if !found || !ok || encS == "" {
+	tag, rest, found := strings.Cut(r, "}:")
+	shard := slices.Index(pendingTags[:], tag)
+	if !found || shard < 0 {
 		return KeyInfo{}, false
 	}
-	switch suffix {
-	case "":
-		return KeyInfo{Shape: ShapePending, Service: service}, true
-	case ":leased":
-		return KeyInfo{Shape: ShapeLeased, Service: service}, true
+	parts := strings.Split(rest, ":")
+	service, ok := dec(parts[0])
+	if !ok || parts[0] == "" {
+		return KeyInfo{}, false
 	}
-	return KeyInfo{}, false
+	info := KeyInfo{Service: service, Bucket: shard}
+	switch {
+	case len(parts) == 1:
+		info.Shape = ShapePending
+	case len(parts) == 2 && parts[1] == "leased":
+		info.Shape = ShapeLeased
+	case len(parts) == 3 && parts[1] == "lease":
+		tenant, ok := dec(parts[2])
+		if !ok || parts[2] == "" || tenantShard(tenant) != shard {
+			return KeyInfo{}, false
+		}
+		info.Shape, info.Tenant = ShapeTenantLease, tenant
+	default:
+		return KeyInfo{}, false
+	}
+	return info, true
 }
 
 // parseTriggerSuffix fills in the shape of a tenant's key in a trigger

@@ -1,6 +1,7 @@
 package repos
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/mimeiapify/store"
 	"github.com/mimeiapify/store/internal/glob"
+	"github.com/mimeiapify/store/internal/hashslot"
 )
 
 // hostileIDs are identifiers that try to escape their place in a key.
@@ -35,8 +37,10 @@ func TestParseKeyDecodesEveryShape(t *testing.T) {
 				{k.trigger(id, "i", id), KeyInfo{Shape: ShapeTrigger, Tenant: id, Ident: "i", Action: id, Shard: triggerShard(id, "i")}},
 				{k.identTriggers(id, id), KeyInfo{Shape: ShapeIdentTriggers, Tenant: id, Ident: id, Shard: triggerShard(id, id)}},
 				{k.generic(id, id), KeyInfo{Shape: ShapeGeneric, Tenant: id, Name: id}},
-				{k.pending(id), KeyInfo{Shape: ShapePending, Service: id}},
-				{k.leasedTenants(id), KeyInfo{Shape: ShapeLeased, Service: id}},
+				{k.claimRecord(id, "s", "b", id, id+"c"), KeyInfo{Shape: ShapeClaim, Tenant: id, Service: "s", Batch: "b", Action: id, Name: id + "c"}},
+				{k.pending(id, id), KeyInfo{Shape: ShapePending, Service: id, Bucket: tenantShard(id)}},
+				{k.leasedShard(id, 3), KeyInfo{Shape: ShapeLeased, Service: id, Bucket: 3}},
+				{k.tenantLease(id, id+"t"), KeyInfo{Shape: ShapeTenantLease, Service: id, Tenant: id + "t", Bucket: tenantShard(id + "t")}},
 			}
 			for _, c := range cases {
 				got, ok := ParseKey(prefix, c.key)
@@ -62,8 +66,9 @@ func TestParseKeyDecodesEveryShape(t *testing.T) {
 func TestParseKeyRejectsForeignKeys(t *testing.T) {
 	k := keyspace{prefix: "app:"}
 	for _, key := range []string{"", "x", "other:t:a:users", "app:t::users", "app:t:a%4:users",
-		"app:pending:{s}:other", "app:triggers:{trg~0~x}:due", "app:triggers:{" + shardTags[1] + "}:days",
-		"app:triggers:{trg~live}:other"} {
+		"app:pending:{s}", "app:pending:{s}:leased", "app:pending:{99.0}:s", "app:pending:{" + pendingTags[0] + "}:s:other",
+		"app:pending:{" + pendingTags[0] + "}:s:lease:" + wrongShardTenant(0), "app:triggers:{trg~0~x}:due",
+		"app:triggers:{" + shardTags[1] + "}:days", "app:triggers:{trg~live}:other"} {
 		_, ok := ParseKey("app:", key)
 		require.False(t, ok, key)
 	}
@@ -107,8 +112,37 @@ func TestExportedPatternsMatchOnlyTheirKeys(t *testing.T) {
 
 func TestDecodeClaimReversesEncodeClaim(t *testing.T) {
 	until := time.UnixMilli(1700000000123)
-	got, items, ok := DecodeClaim(encodeClaim(until, []string{"a b", ""}))
+	got, items, ok := DecodeClaim(map[string]string{claimField: encodeClaim(until, []string{"a b", ""})})
 	require.True(t, ok)
 	require.True(t, got.Equal(until))
 	require.Equal(t, []string{"a b", ""}, items)
+}
+
+// wrongShardTenant returns a tenant id whose pending shard is not shard.
+func wrongShardTenant(shard int) string {
+	for i := 0; ; i++ {
+		if t := strconv.Itoa(i); tenantShard(t) != shard {
+			return t
+		}
+	}
+}
+
+// TestPendingShardsSpreadOverTheSlots checks that shard k's slot lies in
+// the k-th part of the slot space (so the shards spread evenly over the
+// masters of a cluster), that a shard's keys share its slot whatever the
+// prefix and service, and that tenants spread evenly over the shards.
+func TestPendingShardsSpreadOverTheSlots(t *testing.T) {
+	width := hashslot.Count / PendingShards
+	for k, tag := range pendingTags {
+		slot := int(hashslot.Of(keyspace{prefix: "app:"}.pendingShard("s", k)))
+		require.Equal(t, k, slot/width, "shard %d (tag %q) lies in its part of the slot space", k, tag)
+		require.Equal(t, slot, int(hashslot.Of(keyspace{}.leasedShard("other", k))), "a shard's keys share its slot")
+	}
+	counts := make([]int, PendingShards)
+	for i := range 16000 {
+		counts[tenantShard("tenant-"+strconv.Itoa(i))]++
+	}
+	for k, n := range counts {
+		require.InDelta(t, 1000, n, 150, "tenants of shard %d", k)
+	}
 }

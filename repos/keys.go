@@ -12,9 +12,10 @@ package repos
 // key to another hash slot, or widen a Scan pattern.
 //
 // With p the prefix ("" or "app:", see Options.Prefix) and T, U, H, N, K,
-// TB, S, B, A, I, G, L, F the encoded tenant, user, handler, state name,
+// TB, S, B, A, I, G, L, F, C the encoded tenant, user, handler, state name,
 // primary key, table, service, batch, action, trigger identifier, generic
-// key, lock name and indexed field name, V an indexed field's value (see fieldValue),
+// key, lock name, indexed field name and claim id, V an indexed field's value (see fieldValue),
+// k.j the hash tag of pending shard k (see PendingShards and pendingTags),
 // and, for the users' keys only, B the user's bucket (userBucket: FNV-1a
 // of the raw user id modulo UserBuckets, in decimal):
 //
@@ -28,9 +29,12 @@ package repos
 //	table row            row                  p t:T:{T:pk:K}:row:TB                hash
 //	primary-key index    pkTables             p t:T:{T:pk:K}:tables                set of raw table names
 //	batch queue          batch                p t:T:{T:q:S:B:A}:queue              list
-//	batch claims         inflight             p t:T:{T:q:S:B:A}:inflight           hash claim id -> lease and items
-//	pending tenants      pending              p pending:{S}                        set of raw tenant ids
-//	leased tenants       leasedTenants        p pending:{S}:leased                 hash raw tenant id -> lease
+//	batch claims         inflight             p t:T:{T:q:S:B:A}:inflight           sorted set claim id by lease end (ms)
+//	batch claim          claimRecord          p t:T:{T:q:S:B:A}:claim:C            hash "c" -> lease end and items
+//	queue head version   queueHead            p t:T:{T:q:S:B:A}:head               none: set and deleted in one group
+//	pending tenants      pendingShard         p pending:{k.j}:S                    set of raw tenant ids of shard k
+//	leased tenants       leasedShard          p pending:{k.j}:S:leased             sorted set raw tenant id by lease end (ms)
+//	tenant lease         tenantLease          p pending:{k.j}:S:lease:T            string (lease end and id; TTL the lease)
 //	trigger              trigger              p t:T:{TG}:trg:I:A                   hash (due time, payload, state)
 //	identifier triggers  identTriggers        p t:T:{TG}:trgs:I                    set of raw actions
 //	trigger schedule     schedule             p triggers:{TG}:due                  sorted set T:A:I -> due Unix ms
@@ -47,6 +51,12 @@ package repos
 // master. The tag shapes differ in their number of ':' or their fixed
 // word, so they never collide (a trigger shard's tag TG starts with
 // "trg~", and '~' is never in an encoded id).
+//
+// Pending shards: the pending tenants of a service are spread over
+// PendingShards application-wide shards by tenant; a shard's pending set,
+// its leases by expiry and its tenants' lease keys share the shard's tag
+// {k.j}, so that a claim of a tenant is one atomic step in one slot, and
+// the shards' slots are spread evenly over the slot space (pendingTags).
 //
 // Users index: a user's record lives in its bucket's slot, beside the
 // bucket's set of user ids and the bucket's field indexes, so that a write
@@ -279,8 +289,10 @@ func (k keyspace) batch(tenant, service, batch, action string) string {
 	return k.queueTag(tenant, service, batch, action) + ":queue"
 }
 
-// inflight returns the key of a batch queue's claims:
-// p t:T:{T:q:S:B:A}:inflight (hash of claim id to lease end and items).
+// inflight returns the key of a batch queue's claims by lease end:
+// p t:T:{T:q:S:B:A}:inflight (sorted set of claim ids scored by the end
+// of their lease in Unix milliseconds; each claim's items are in its
+// claimRecord).
 func (k keyspace) inflight(tenant, service, batch, action string) string {
 	return k.queueTag(tenant, service, batch, action) + ":inflight"
 }
@@ -293,17 +305,10 @@ func (k keyspace) batchPattern(tenant, service string) string {
 	return glob.Escape(k.prefix+"t:"+t+":{"+t+":q:"+enc(service)+":") + "*"
 }
 
-// pending returns the key of the set of tenants with pending batches for
-// a service: p pending:{S} (set of raw tenant ids).
-func (k keyspace) pending(service string) string {
-	return k.prefix + "pending:{" + enc(service) + "}"
-}
-
-// leasedTenants returns the key of the tenants of a service that workers
-// hold with ClaimTenant, in the pending set's hash slot: p
-// pending:{S}:leased (hash raw tenant id -> lease end and lease id).
-func (k keyspace) leasedTenants(service string) string {
-	return k.pending(service) + ":leased"
+// pending returns the key of the pending set of the shard of tenant for
+// a service (see pendingShard in keys_batch.go).
+func (k keyspace) pending(service, tenant string) string {
+	return k.pendingShard(service, tenantShard(tenant))
 }
 
 // trigger returns the key of a trigger, in its shard's slot:

@@ -55,8 +55,6 @@ func TestKeyShapes(t *testing.T) {
 		k.batch("acme", "s", "b", "a"):             "app:t:acme:{acme:q:s:b:a}:queue",
 		k.inflight("acme", "s", "b", "a"):          "app:t:acme:{acme:q:s:b:a}:inflight",
 		k.batchPattern("acme", "s"):                "app:t:acme:{acme:q:s:*",
-		k.pending("s"):                             "app:pending:{s}",
-		k.leasedTenants("s"):                       "app:pending:{s}:leased",
 		k.trigger("acme", "i", "a"):                "app:t:acme:{" + shardTags[triggerShard("acme", "i")] + "}:trg:i:a",
 		k.identTriggers("acme", "i"):               "app:t:acme:{" + shardTags[triggerShard("acme", "i")] + "}:trgs:i",
 		k.schedule(3):                              "app:triggers:{" + shardTags[3] + "}:due",
@@ -99,6 +97,10 @@ func TestUserKeysShareOneSlotPerUser(t *testing.T) {
 	require.Equal(t, hashTag(k.trigger("t", "i", "a")), hashTag(k.identTriggers("t", "i")))
 	require.NotEqual(t, hashTag(k.user("t", "pk")), hashTag(k.pkTables("t", "x")))
 	require.Equal(t, hashTag(k.batch("t", "s", "b{", "a")), hashTag(k.inflight("t", "s", "b{", "a")))
+	require.Equal(t, hashTag(k.batch("t", "s", "b{", "a")), hashTag(k.claimRecord("t", "s", "b{", "a", "c}")))
+	require.Equal(t, hashTag(k.batch("t", "s", "b{", "a")), hashTag(k.queueHead("t", "s", "b{", "a")))
+	require.Equal(t, hashTag(k.pending("s", "t{")), hashTag(k.tenantLease("s{", "t{")))
+	require.Equal(t, hashTag(k.pending("s", "t{")), hashTag(k.leasedShard("s}", tenantShard("t{"))))
 	require.NotEqual(t, hashTag(k.batch("t", "s", "b", "a")), hashTag(k.batch("t", "s", "b", "a2")))
 	shard := triggerShard("t", "i")
 	require.Equal(t, hashTag(k.trigger("t", "i", "a")), hashTag(k.schedule(shard)))

@@ -3,6 +3,7 @@ package repos_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -41,6 +42,7 @@ func TestRoundTripsOnRedis(t *testing.T) {
 	require.NoError(t, err)
 	q := repos.Queue{Service: "s", Batch: "b", Action: "a"}
 	var fresh atomic.Int64
+	var claimIDs []string // made by the Claim case (run twice), acked by the Ack case
 	cases := []struct {
 		name string
 		want int64
@@ -54,13 +56,33 @@ func TestRoundTripsOnRedis(t *testing.T) {
 		{"SharedState.SetField with TTL", 1, func() error { return ss.SetField(ctx, "s", "y", 2, ttl) }},
 		{"Table.SetRow with TTL", 1, func() error { return tb.SetRow(ctx, "t", "pk", map[string]string{"x": "1"}, ttl) }},
 		{"Batch.Enqueue with TTL", 2, func() error { return bt.Enqueue(ctx, q, "p", ttl) }},
-		{"Batch.Enqueue", 2, func() error { return bt.Enqueue(ctx, q, "p") }},
+		{"Batch.Enqueue", 2, func() error { return bt.Enqueue(ctx, q, "p") }}, // sent at once: 1 of latency
+		{"Batch.Claim", 3, func() error {
+			c, err := bt.Claim(ctx, q, 1, time.Minute)
+			claimIDs = append(claimIDs, c.ID)
+			return err
+		}},
+		{"Batch.Ack", 1, func() error {
+			id := claimIDs[0]
+			claimIDs = claimIDs[1:]
+			return bt.Ack(ctx, q, id)
+		}},
 		{"Triggers.Set", 1, func() error {
 			return tr.Set(ctx, "act", fmt.Sprintf("id%d", fresh.Add(1)), "p", ttl)
 		}},
 		{"Triggers.Set replacing", 1, func() error { return tr.Set(ctx, "act", "same", "p", ttl) }},
 		{"Triggers.Set due soon", 1, func() error { return tr.Set(ctx, "act", "soon", "p", repos.WithTTL(time.Second)) }},
 	}
+	// Batch.Enqueue sends its two calls at once, on two connections: dial
+	// them first (a dial's HELLO and CLIENT SETINFO go through the hook).
+	require.Eventually(t, func() bool {
+		var warm sync.WaitGroup
+		for range 4 {
+			warm.Go(func() { _ = client.Ping(ctx).Err() })
+		}
+		warm.Wait()
+		return client.PoolStats().TotalConns >= 2
+	}, 10*time.Second, time.Millisecond)
 	for _, c := range cases {
 		require.NoError(t, c.run(), c.name) // the first call may load scripts
 		hook.Reset()

@@ -129,9 +129,9 @@ type TenantQueue struct {
 // ErrInvalidOption without a MeterProvider or on bad options, and with
 // ErrInvalidID on a bad name.
 //
-// Cost per collection: 2 calls per queue (LLen, HLen) and 1 per service
-// (SCard), bounded by the collection's context; a failed read leaves its
-// gauges out of that collection.
+// Cost per collection: 2 calls per queue (LLen, ZCard) and PendingShards
+// per service (SCard of each pending shard), bounded by the collection's
+// context; a failed read leaves its gauges out of that collection.
 func ObserveQueues(b store.Backend, opts *Options, queues ...TenantQueue) (metric.Registration, error) {
 	s, err := opts.resolve()
 	if err != nil {
@@ -176,7 +176,7 @@ func (o *queueObserver) observe(ctx context.Context, obs metric.Observer) error 
 		q := tq.Queue
 		services[q.Service] = true
 		n, err1 := o.b.LLen(ctx, o.k.batch(tq.Tenant, q.Service, q.Batch, q.Action))
-		c, err2 := o.b.HLen(ctx, o.k.inflight(tq.Tenant, q.Service, q.Batch, q.Action))
+		c, err2 := o.b.ZCard(ctx, o.k.inflight(tq.Tenant, q.Service, q.Batch, q.Action))
 		if err := errors.Join(err1, err2); err != nil {
 			errs = append(errs, err)
 			failed[q] = true
@@ -193,12 +193,18 @@ func (o *queueObserver) observe(ctx context.Context, obs metric.Observer) error 
 		obs.ObserveInt64(o.inflight, inflight[q], set)
 	}
 	for svc := range services {
-		n, err := o.b.SCard(ctx, o.k.pending(svc))
+		var total int64
+		var err error
+		for shard := 0; shard < PendingShards && err == nil; shard++ {
+			var n int64
+			n, err = o.b.SCard(ctx, o.k.pendingShard(svc, shard))
+			total += n
+		}
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		obs.ObserveInt64(o.pending, n, metric.WithAttributes(AttrService.String(svc)))
+		obs.ObserveInt64(o.pending, total, metric.WithAttributes(AttrService.String(svc)))
 	}
 	return errors.Join(errs...)
 }

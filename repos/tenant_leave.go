@@ -57,8 +57,9 @@ func tenantSettings(tenant string, opts *Options) (settings, error) {
 // DeleteTenant deletes every key of tenant (see TenantKeys) under opts'
 // Prefix, on every master of a cluster, and removes the tenant from the
 // application-wide keys: its triggers' entries from the trigger shards'
-// schedules and dead letters, and the tenant from every batch
-// service's pending set and leases. It touches nothing of another tenant.
+// schedules and dead letters, and the tenant from its pending shard of
+// every batch service (marks, leases and lease keys). It touches nothing
+// of another tenant.
 // It returns how many keys it deleted.
 //
 // Stop the tenant's writers first: a write that races with DeleteTenant
@@ -67,9 +68,10 @@ func tenantSettings(tenant string, opts *Options) (settings, error) {
 //
 // Cost: TenantKeys' Scan, one Del per 500 keys (one pipeline per call on a
 // cluster), one Apply per shard holding some of the 500 keys' triggers,
-// one read of each shard's dead letters (TriggerShards), and one Scan of the pending
-// sets (p pending:{*, there is no index of services) with one call per
-// pending set found.
+// one read of each shard's dead letters (TriggerShards), and one Scan of
+// the keys of the tenant's pending shard (p pending:{k.j}:*, there is no
+// index of services) with one call per pending set, leases and lease key
+// of the tenant found.
 func DeleteTenant(ctx context.Context, b store.Backend, tenant string, opts *Options) (int64, error) {
 	what := fmt.Sprintf("repos: delete tenant %q", clipID(tenant))
 	s, err := tenantSettings(tenant, opts)
@@ -149,18 +151,31 @@ func dropDeadRefs(ctx context.Context, b store.Backend, k keyspace, tenant strin
 	return nil
 }
 
-// dropPending removes the tenant from every pending set and leases hash
-// of the prefix.
+// dropPending removes the tenant from every pending set and leases of
+// its shard, and deletes its lease keys: one Scan of the shard's keys
+// (there is no index of services).
 func dropPending(ctx context.Context, b store.Backend, k keyspace, tenant string) error {
-	for key, err := range b.Scan(ctx, glob.Escape(k.prefix+"pending:{")+"*") {
+	shard := tenantShard(tenant)
+	base := k.prefix + "pending:{"
+	pattern := glob.Escape(base+pendingTags[shard]+"}:") + "*"
+	for key, err := range b.Scan(ctx, pattern) {
 		if err != nil {
 			return err
 		}
-		switch {
-		case strings.HasSuffix(key, "}"):
+		rest, _ := strings.CutPrefix(key, base)
+		info, ok := parsePendingKey(rest)
+		if !ok {
+			continue
+		}
+		switch info.Shape {
+		case ShapePending:
 			_, err = b.SRem(ctx, key, tenant)
-		case strings.HasSuffix(key, "}:leased"):
-			_, err = b.HDel(ctx, key, tenant)
+		case ShapeLeased:
+			_, err = b.ZRem(ctx, key, tenant)
+		case ShapeTenantLease:
+			if info.Tenant == tenant {
+				_, err = b.Del(ctx, key)
+			}
 		}
 		if err != nil {
 			return err

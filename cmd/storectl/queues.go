@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"text/tabwriter"
 	"time"
@@ -49,13 +50,15 @@ func runQueues(c *cli, args []string) error {
 			err = addDepth(c, b, get(info.Service), key)
 		case repos.ShapeInflight:
 			err = addClaims(c, b, get(info.Service), key, now)
+		case repos.ShapeClaim:
+			err = addClaimItems(c, b, get(info.Service), key)
 		case repos.ShapePending:
 			var n int64
 			n, err = b.SCard(c.ctx, key)
 			get(info.Service).PendingTenants += n
 		case repos.ShapeLeased:
 			var n int64
-			n, err = b.HLen(c.ctx, key)
+			n, err = b.ZCard(c.ctx, key)
 			get(info.Service).LeasedTenants += n
 		}
 		return err
@@ -86,18 +89,27 @@ func addDepth(c *cli, b store.Backend, s *serviceQueues, key string) error {
 	return err
 }
 
+// addClaims counts a queue's claims (a sorted set of claim ids by lease
+// end in Unix milliseconds) and those whose lease ended.
 func addClaims(c *cli, b store.Backend, s *serviceQueues, key string, now time.Time) error {
-	claims, err := b.HGetAll(c.ctx, key)
-	for _, v := range claims {
-		until, items, ok := repos.DecodeClaim(v)
-		if !ok {
-			continue
-		}
-		s.Claims++
+	n, err := b.ZCard(c.ctx, key)
+	if err != nil {
+		return err
+	}
+	s.Claims += n
+	if n == 0 {
+		return nil
+	}
+	ended, err := b.ZRangeByScore(c.ctx, key, math.Inf(-1), float64(now.UnixMilli()-1), int(n))
+	s.Expired += int64(len(ended))
+	return err
+}
+
+// addClaimItems counts the items of one claim's record.
+func addClaimItems(c *cli, b store.Backend, s *serviceQueues, key string) error {
+	record, err := b.HGetAll(c.ctx, key)
+	if _, items, ok := repos.DecodeClaim(record); ok {
 		s.InFlight += int64(len(items))
-		if until.Before(now) {
-			s.Expired++
-		}
 	}
 	return err
 }
