@@ -21,31 +21,29 @@ type Shape string
 // tenant's base that matches none of the others (a layout of a newer
 // version); its KeyInfo has only Tenant.
 const (
-	ShapeUser          Shape = "user"           // p t:T:{T:users:B}:user:U
-	ShapeUsersBucket   Shape = "users-bucket"   // p t:T:{T:users:B}:ids
-	ShapeUserField     Shape = "user-field"     // p t:T:{T:users:B}:by:F:V
-	ShapeHandlerState  Shape = "handler-state"  // p t:T:{T:U}:state:H
-	ShapeSharedState   Shape = "shared-state"   // p t:T:{T:U}:shared:N
-	ShapeSharedIndex   Shape = "shared-index"   // p t:T:{T:U}:shared
-	ShapeRow           Shape = "row"            // p t:T:{T:pk:K}:row:TB
-	ShapePKTables      Shape = "pk-tables"      // p t:T:{T:pk:K}:tables
-	ShapeQueue         Shape = "queue"          // p t:T:{T:q:S:B:A}:queue
-	ShapeInflight      Shape = "inflight"       // p t:T:{T:q:S:B:A}:inflight (claims by lease end)
-	ShapeClaim         Shape = "claim"          // p t:T:{T:q:S:B:A}:claim:C
-	ShapeTrigger       Shape = "trigger"        // p t:T:{T:trg:I}:trg:A
-	ShapeIdentTriggers Shape = "trigger-index"  // p t:T:{T:trg:I}:trgs
-	ShapeGeneric       Shape = "generic"        // p t:T:kv:G
-	ShapeLock          Shape = "lock"           // p t:T:lock:L
-	ShapeTenantOther   Shape = "tenant-other"   // p t:T:... (unknown)
-	ShapePending       Shape = "pending"        // p pending:{k.j}:S
-	ShapeLeased        Shape = "leased-tenants" // p pending:{k.j}:S:leased
-	ShapeTenantLease   Shape = "tenant-lease"   // p pending:{k.j}:S:lease:T
-	ShapeDueBucket     Shape = "due-bucket"     // p triggers:{p triggers}:due:SEC
-	ShapeDueMinute     Shape = "due-minute"     // p triggers:{p triggers}:minute:MIN
-	ShapeDueHour       Shape = "due-hour"       // p triggers:{p triggers}:hour:HOUR
-	ShapeDueDay        Shape = "due-day"        // p triggers:{p triggers}:day:DAY
-	ShapeDueDays       Shape = "due-days"       // p triggers:{p triggers}:days
-	ShapeDeadTriggers  Shape = "dead-triggers"  // p triggers:{p triggers}:dead
+	ShapeUser          Shape = "user"              // p t:T:{T:users:B}:user:U
+	ShapeUsersBucket   Shape = "users-bucket"      // p t:T:{T:users:B}:ids
+	ShapeUserField     Shape = "user-field"        // p t:T:{T:users:B}:by:F:V
+	ShapeHandlerState  Shape = "handler-state"     // p t:T:{T:U}:state:H
+	ShapeSharedState   Shape = "shared-state"      // p t:T:{T:U}:shared:N
+	ShapeSharedIndex   Shape = "shared-index"      // p t:T:{T:U}:shared
+	ShapeRow           Shape = "row"               // p t:T:{T:pk:K}:row:TB
+	ShapePKTables      Shape = "pk-tables"         // p t:T:{T:pk:K}:tables
+	ShapeQueue         Shape = "queue"             // p t:T:{T:q:S:B:A}:queue
+	ShapeInflight      Shape = "inflight"          // p t:T:{T:q:S:B:A}:inflight (claims by lease end)
+	ShapeClaim         Shape = "claim"             // p t:T:{T:q:S:B:A}:claim:C
+	ShapeTrigger       Shape = "trigger"           // p t:T:{TG}:trg:I:A
+	ShapeIdentTriggers Shape = "trigger-index"     // p t:T:{TG}:trgs:I
+	ShapeGeneric       Shape = "generic"           // p t:T:kv:G
+	ShapeLock          Shape = "lock"              // p t:T:lock:L
+	ShapeTenantOther   Shape = "tenant-other"      // p t:T:... (unknown)
+	ShapePending       Shape = "pending"           // p pending:{k.j}:S
+	ShapeLeased        Shape = "leased-tenants"    // p pending:{k.j}:S:leased
+	ShapeTenantLease   Shape = "tenant-lease"      // p pending:{k.j}:S:lease:T
+	ShapeSchedule      Shape = "trigger-schedule"  // p triggers:{TG}:due
+	ShapeDeadTriggers  Shape = "dead-triggers"     // p triggers:{TG}:dead
+	ShapeWake          Shape = "trigger-wake"      // p triggers:{TG}:wake
+	ShapeListeners     Shape = "trigger-listeners" // p triggers:{trg~live}:listeners
 )
 
 // KeyInfo is what ParseKey decodes from a key: its shape and the decoded
@@ -64,9 +62,9 @@ type KeyInfo struct {
 	Batch   string // queue, inflight, claim
 	Action  string // queue, inflight, claim, trigger
 	Ident   string // trigger, trigger-index
-	// Span is the decimal Unix span of a schedule set: the second of a due
-	// bucket, the minute, hour or day of the index sets.
-	Span int64
+	// Shard is the trigger shard of a trigger, trigger-index,
+	// trigger-schedule, dead-triggers or trigger-wake key.
+	Shard int
 }
 
 // AppPattern returns a Scan pattern matching every key of the application
@@ -153,7 +151,7 @@ func ParseKey(prefix, key string) (KeyInfo, bool) {
 	if r, ok := strings.CutPrefix(rest, "pending:{"); ok {
 		return parsePendingKey(r)
 	}
-	if r, ok := strings.CutPrefix(rest, "triggers:{"+s.keys.prefix+"triggers}:"); ok {
+	if r, ok := strings.CutPrefix(rest, "triggers:{"); ok {
 		return parseScheduleKey(r)
 	}
 	return KeyInfo{}, false
@@ -175,6 +173,11 @@ func parseTenantKey(r string) (KeyInfo, bool) {
 	case strings.HasPrefix(rest, "kv:"):
 		if name, ok := dec(rest[3:]); ok && name != "" {
 			info.Shape, info.Name = ShapeGeneric, name
+		}
+	case strings.HasPrefix(rest, "{trg~"):
+		tag, suffix, _ := strings.Cut(rest[1:], "}")
+		if shard, ok := shardOfTag(tag); ok {
+			parseTriggerSuffix(&info, shard, suffix)
 		}
 	case strings.HasPrefix(rest, "{"):
 		tag, suffix, found := strings.Cut(rest[1:], "}")
@@ -205,13 +208,6 @@ func parseTagged(info *KeyInfo, parts []string, suffix string) {
 			info.Shape, info.Table = ShapeRow, t
 		} else if suffix == ":tables" {
 			info.Shape = ShapePKTables
-		}
-	case len(ids) == 2 && parts[0] == "trg":
-		info.Ident = ids[1]
-		if a, ok := cutDec(suffix, ":trg:"); ok {
-			info.Shape, info.Action = ShapeTrigger, a
-		} else if suffix == ":trgs" {
-			info.Shape = ShapeIdentTriggers
 		}
 	case len(ids) == 4 && parts[0] == "q":
 		info.Service, info.Batch, info.Action = ids[1], ids[2], ids[3]
@@ -299,22 +295,37 @@ func parsePendingKey(r string) (KeyInfo, bool) {
 	return info, true
 }
 
-// parseScheduleKey parses what follows the schedule's tag and ':'.
-func parseScheduleKey(r string) (KeyInfo, bool) {
-	switch r {
-	case "days":
-		return KeyInfo{Shape: ShapeDueDays}, true
-	case "dead":
-		return KeyInfo{Shape: ShapeDeadTriggers}, true
+// parseTriggerSuffix fills in the shape of a tenant's key in a trigger
+// shard's tag: a trigger (:trg:I:A) or an identifier's index (:trgs:I).
+func parseTriggerSuffix(info *KeyInfo, shard int, suffix string) {
+	if rest, ok := strings.CutPrefix(suffix, ":trg:"); ok {
+		encI, encA, _ := strings.Cut(rest, ":")
+		ids, ok := decAll([]string{encI, encA})
+		if ok && !strings.ContainsAny(encA, ":{}") && triggerShard(info.Tenant, ids[0]) == shard {
+			info.Shape, info.Ident, info.Action, info.Shard = ShapeTrigger, ids[0], ids[1], shard
+		}
+	} else if ident, ok := cutDec(suffix, ":trgs:"); ok && triggerShard(info.Tenant, ident) == shard {
+		info.Shape, info.Ident, info.Shard = ShapeIdentTriggers, ident, shard
 	}
-	kind, num, _ := strings.Cut(r, ":")
-	span, err := strconv.ParseInt(num, 10, 64)
-	if err != nil {
+}
+
+// parseScheduleKey parses what follows "triggers:{": a shard's key or
+// the listener registry.
+func parseScheduleKey(r string) (KeyInfo, bool) {
+	tag, suffix, found := strings.Cut(r, "}")
+	if !found {
 		return KeyInfo{}, false
 	}
-	shapes := map[string]Shape{"due": ShapeDueBucket, "minute": ShapeDueMinute, "hour": ShapeDueHour, "day": ShapeDueDay}
-	if sh, ok := shapes[kind]; ok {
-		return KeyInfo{Shape: sh, Span: span}, true
+	if tag == listenersTag {
+		return KeyInfo{Shape: ShapeListeners}, suffix == ":listeners"
+	}
+	shard, ok := shardOfTag(tag)
+	if !ok {
+		return KeyInfo{}, false
+	}
+	shapes := map[string]Shape{":due": ShapeSchedule, ":dead": ShapeDeadTriggers, ":wake": ShapeWake}
+	if sh, ok := shapes[suffix]; ok {
+		return KeyInfo{Shape: sh, Shard: shard}, true
 	}
 	return KeyInfo{}, false
 }

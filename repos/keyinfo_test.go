@@ -34,8 +34,8 @@ func TestParseKeyDecodesEveryShape(t *testing.T) {
 				{k.pkTables(id, id), KeyInfo{Shape: ShapePKTables, Tenant: id, PK: id}},
 				{k.batch(id, "s", id, "a"), KeyInfo{Shape: ShapeQueue, Tenant: id, Service: "s", Batch: id, Action: "a"}},
 				{k.inflight(id, id, "b", "a"), KeyInfo{Shape: ShapeInflight, Tenant: id, Service: id, Batch: "b", Action: "a"}},
-				{k.trigger(id, "i", id), KeyInfo{Shape: ShapeTrigger, Tenant: id, Ident: "i", Action: id}},
-				{k.identTriggers(id, id), KeyInfo{Shape: ShapeIdentTriggers, Tenant: id, Ident: id}},
+				{k.trigger(id, "i", id), KeyInfo{Shape: ShapeTrigger, Tenant: id, Ident: "i", Action: id, Shard: triggerShard(id, "i")}},
+				{k.identTriggers(id, id), KeyInfo{Shape: ShapeIdentTriggers, Tenant: id, Ident: id, Shard: triggerShard(id, id)}},
 				{k.generic(id, id), KeyInfo{Shape: ShapeGeneric, Tenant: id, Name: id}},
 				{k.claimRecord(id, "s", "b", id, id+"c"), KeyInfo{Shape: ShapeClaim, Tenant: id, Service: "s", Batch: "b", Action: id, Name: id + "c"}},
 				{k.pending(id, id), KeyInfo{Shape: ShapePending, Service: id, Bucket: tenantShard(id)}},
@@ -49,12 +49,11 @@ func TestParseKeyDecodesEveryShape(t *testing.T) {
 			}
 		}
 		sched := map[string]KeyInfo{
-			k.dueBucket(1700000000): {Shape: ShapeDueBucket, Span: 1700000000},
-			k.dueMinute(-5):         {Shape: ShapeDueMinute, Span: -5},
-			k.dueHour(7):            {Shape: ShapeDueHour, Span: 7},
-			k.dueDay(3):             {Shape: ShapeDueDay, Span: 3},
-			k.dueDays():             {Shape: ShapeDueDays},
-			k.deadTriggers():        {Shape: ShapeDeadTriggers},
+			k.schedule(0):                 {Shape: ShapeSchedule},
+			k.schedule(TriggerShards - 1): {Shape: ShapeSchedule, Shard: TriggerShards - 1},
+			k.deadTriggers(5):             {Shape: ShapeDeadTriggers, Shard: 5},
+			k.wake(7):                     {Shape: ShapeWake, Shard: 7},
+			k.listeners():                 {Shape: ShapeListeners},
 		}
 		for key, want := range sched {
 			got, ok := ParseKey(prefix, key)
@@ -68,14 +67,17 @@ func TestParseKeyRejectsForeignKeys(t *testing.T) {
 	k := keyspace{prefix: "app:"}
 	for _, key := range []string{"", "x", "other:t:a:users", "app:t::users", "app:t:a%4:users",
 		"app:pending:{s}", "app:pending:{s}:leased", "app:pending:{99.0}:s", "app:pending:{" + pendingTags[0] + "}:s:other",
-		"app:pending:{" + pendingTags[0] + "}:s:lease:" + wrongShardTenant(0), "app:triggers:{app:triggers}:due:x", "app:triggers:{triggers}:days"} {
+		"app:pending:{" + pendingTags[0] + "}:s:lease:" + wrongShardTenant(0), "app:triggers:{trg~0~x}:due",
+		"app:triggers:{" + shardTags[1] + "}:days", "app:triggers:{trg~live}:other"} {
 		_, ok := ParseKey("app:", key)
 		require.False(t, ok, key)
 	}
 	_, ok := ParseKey("app:", keyspace{}.user("t", "u"))
 	require.False(t, ok, "a key without the prefix")
 	// An unknown key under a tenant's base still names its tenant.
-	for _, key := range []string{k.tenantBase("a:b") + "future", k.tenantBase("a:b") + "{b:u}:user", k.tenantBase("a:b") + "{a%3Ab:u}:odd"} {
+	for _, key := range []string{k.tenantBase("a:b") + "future", k.tenantBase("a:b") + "{b:u}:user", k.tenantBase("a:b") + "{a%3Ab:u}:odd",
+		k.tenantBase("a:b") + "{trg~1~x}:trg:i:a", k.tenantBase("a:b") + "{" + shardTags[1] + "}:trg:i",
+		k.tenantBase("a:b") + "{" + shardTags[(triggerShard("a:b", "i")+1)%TriggerShards] + "}:trg:i:a"} {
 		got, ok := ParseKey("app:", key)
 		require.True(t, ok, key)
 		require.Equal(t, KeyInfo{Shape: ShapeTenantOther, Tenant: "a:b"}, got, key)
@@ -104,7 +106,7 @@ func TestExportedPatternsMatchOnlyTheirKeys(t *testing.T) {
 	require.ErrorIs(t, err, store.ErrInvalidArgument)
 	app, err := AppPattern("p")
 	require.NoError(t, err)
-	require.True(t, glob.Match(app, k.dueDays()))
+	require.True(t, glob.Match(app, k.schedule(0)))
 	require.False(t, glob.Match(app, "p2:t:a:users"))
 }
 

@@ -35,23 +35,22 @@ package repos
 //	pending tenants      pendingShard         p pending:{k.j}:S                    set of raw tenant ids of shard k
 //	leased tenants       leasedShard          p pending:{k.j}:S:leased             sorted set raw tenant id by lease end (ms)
 //	tenant lease         tenantLease          p pending:{k.j}:S:lease:T            string (lease end and id; TTL the lease)
-//	trigger              trigger              p t:T:{T:trg:I}:trg:A                hash (due time, payload)
-//	identifier triggers  identTriggers        p t:T:{T:trg:I}:trgs                 set of raw actions
-//	trigger due bucket   dueBucket            p triggers:{p triggers}:due:SEC      set of trigger references
-//	seconds of a minute  dueMinute            p triggers:{p triggers}:minute:MIN   set of SEC (decimal Unix seconds)
-//	minutes of an hour   dueHour              p triggers:{p triggers}:hour:HOUR    set of MIN (decimal Unix minutes)
-//	hours of a day       dueDay               p triggers:{p triggers}:day:DAY      set of HOUR (decimal Unix hours)
-//	days with triggers   dueDays              p triggers:{p triggers}:days         set of DAY (decimal Unix days)
-//	dead triggers        deadTriggers         p triggers:{p triggers}:dead         set of trigger references
+//	trigger              trigger              p t:T:{TG}:trg:I:A                   hash (due time, payload, state)
+//	identifier triggers  identTriggers        p t:T:{TG}:trgs:I                    set of raw actions
+//	trigger schedule     schedule             p triggers:{TG}:due                  sorted set T:A:I -> due Unix ms
+//	dead triggers        deadTriggers         p triggers:{TG}:dead                 set of T:A:I
+//	shard wake mark      wake                 p triggers:{TG}:wake                 string "1"
+//	trigger listeners    listeners            p triggers:{trg~live}:listeners      sorted set id -> lease end Unix ms
 //	generic key          generic              p t:T:kv:G                           string
 //	lease lock           lock                 p t:T:lock:L                         string (the holder's token)
 //
 // Keys that one atomic step changes together share a hash tag: one per
 // user ({T:U}), per users bucket ({T:users:B}), per primary key
-// ({T:pk:K}), per trigger identifier ({T:trg:I}) or per batch queue
+// ({T:pk:K}), per trigger shard ({TG}) or per batch queue
 // ({T:q:S:B:A}), so a tenant's keys spread over every Redis Cluster
 // master. The tag shapes differ in their number of ':' or their fixed
-// word, so they never collide.
+// word, so they never collide (a trigger shard's tag TG starts with
+// "trg~", and '~' is never in an encoded id).
 //
 // Pending shards: the pending tenants of a service are spread over
 // PendingShards application-wide shards by tenant; a shard's pending set,
@@ -76,13 +75,17 @@ package repos
 // outlives the longest-lived one by at most the slack (a hundred years
 // after the last write of a record without TTL). A member whose record is gone while
 // others in its set live is removed by the next read that meets it
-// (Users.List, Users.FindBy, SharedState.List), all of one set at once. The application-wide trigger schedule (due
-// buckets, their ids, dead letters) shares the tag {p triggers} so that a
-// listener moves a reference between them in one step; it holds only
-// references (about 40 bytes plus the ids each), not payloads.
+// (Users.List, Users.FindBy, SharedState.List), all of one set at once.
 //
-// A trigger reference is T:A:I:N with N the due time in decimal Unix
-// nanoseconds (see triggerRef); the decoding of T, A and I is dec. Every key of tenant T starts with p "t:" T ":", which tenantPattern
+// Triggers: the triggers of an application are split into TriggerShards
+// shards by (tenant, identifier) (see trigger_shard.go). A trigger's
+// record, its identifier's index, and its shard's schedule, dead letters
+// and wake mark share the shard's tag TG, so that Set, a claim and a
+// completion are each one atomic step; the shards' tags are chosen so
+// that their slots spread evenly over the slot space, hence over every
+// master. A trigger member is T:A:I (see triggerMember); the decoding of
+// T, A and I is dec. The schedule holds members only (about 40 bytes
+// each), not payloads. Every key of tenant T starts with p "t:" T ":", which tenantPattern
 // turns into a Scan pattern that matches no other tenant's keys.
 
 import (
@@ -91,7 +94,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/mimeiapify/store/internal/glob"
 )
@@ -309,76 +311,56 @@ func (k keyspace) pending(service, tenant string) string {
 	return k.pendingShard(service, tenantShard(tenant))
 }
 
-// trgTag returns p "t:" T ":{" T ":trg:" I "}", the start of the keys of
-// one trigger identifier, all in one hash slot.
-func (k keyspace) trgTag(tenant, ident string) string {
-	t := enc(tenant)
-	return k.prefix + "t:" + t + ":{" + t + ":trg:" + enc(ident) + "}"
-}
-
-// trigger returns the key of a trigger: p t:T:{T:trg:I}:trg:A (hash of due
-// time and payload).
+// trigger returns the key of a trigger, in its shard's slot:
+// p t:T:{TG}:trg:I:A (hash of due time, payload and delivery state), with
+// TG the tag of the shard of (T, I) (see triggerShard).
 func (k keyspace) trigger(tenant, ident, action string) string {
-	return k.trgTag(tenant, ident) + ":trg:" + enc(action)
+	return k.tenantBase(tenant) + "{" + shardTags[triggerShard(tenant, ident)] + "}:trg:" + enc(ident) + ":" + enc(action)
 }
 
 // identTriggers returns the key of the set of actions with a trigger for
-// one identifier: p t:T:{T:trg:I}:trgs (set of raw actions).
+// one identifier, in the slot of its triggers: p t:T:{TG}:trgs:I (set of
+// raw actions).
 func (k keyspace) identTriggers(tenant, ident string) string {
-	return k.trgTag(tenant, ident) + ":trgs"
+	return k.tenantBase(tenant) + "{" + shardTags[triggerShard(tenant, ident)] + "}:trgs:" + enc(ident)
 }
 
-// schedTag returns p "triggers:{" p "triggers}", the start of the keys of
-// the application's trigger schedule, all in one hash slot.
-func (k keyspace) schedTag() string {
-	return k.prefix + "triggers:{" + k.prefix + "triggers}"
+// shardBase returns p "triggers:{" TG "}", the start of the
+// application-wide keys of trigger shard shard, in the shard's slot.
+func (k keyspace) shardBase(shard int) string {
+	return k.prefix + "triggers:{" + shardTags[shard] + "}"
 }
 
-// dueBucket returns the key of the references of the triggers due in the
-// second sec: p triggers:{p triggers}:due:SEC (set).
-func (k keyspace) dueBucket(sec int64) string {
-	return k.schedTag() + ":due:" + strconv.FormatInt(sec, 10)
+// schedule returns the key of a shard's schedule: p triggers:{TG}:due
+// (sorted set of trigger members, scored by due time in Unix ms).
+func (k keyspace) schedule(shard int) string {
+	return k.shardBase(shard) + ":due"
 }
 
-// dueMinute returns the key of the seconds of the Unix minute min that
-// have a due bucket: p triggers:{p triggers}:minute:MIN (set of decimal
-// Unix seconds).
-func (k keyspace) dueMinute(min int64) string {
-	return k.schedTag() + ":minute:" + strconv.FormatInt(min, 10)
+// deadTriggers returns the key of the members of a shard's triggers that
+// gave up: p triggers:{TG}:dead (set of trigger members).
+func (k keyspace) deadTriggers(shard int) string {
+	return k.shardBase(shard) + ":dead"
 }
 
-// dueHour returns the key of the minutes of the Unix hour hour that have
-// a due bucket: p triggers:{p triggers}:hour:HOUR (set of decimal Unix
-// minutes).
-func (k keyspace) dueHour(hour int64) string {
-	return k.schedTag() + ":hour:" + strconv.FormatInt(hour, 10)
+// wake returns the key of a shard's wake mark: p triggers:{TG}:wake
+// (string, set by a write that makes a trigger due soon; see wakeHorizon).
+func (k keyspace) wake(shard int) string {
+	return k.shardBase(shard) + ":wake"
 }
 
-// dueDay returns the key of the hours of the Unix day day (86,400 s
-// spans, UTC) that have a due bucket: p triggers:{p triggers}:day:DAY
-// (set of decimal Unix hours).
-func (k keyspace) dueDay(day int64) string {
-	return k.schedTag() + ":day:" + strconv.FormatInt(day, 10)
+// listeners returns the key of the application's listener registry:
+// p triggers:{trg~live}:listeners (sorted set of listener ids scored by
+// the Unix ms their registration ends).
+func (k keyspace) listeners() string {
+	return k.prefix + "triggers:{" + listenersTag + "}:listeners"
 }
 
-// dueDays returns the key of the Unix days that have a due bucket, the
-// root of the schedule: p triggers:{p triggers}:days (set of decimal Unix
-// days).
-func (k keyspace) dueDays() string {
-	return k.schedTag() + ":days"
-}
-
-// deadTriggers returns the key of the references of the triggers that
-// gave up: p triggers:{p triggers}:dead (set).
-func (k keyspace) deadTriggers() string {
-	return k.schedTag() + ":dead"
-}
-
-// triggerRef returns the reference of a trigger due at due: T:A:I:N, with
-// N the due time in decimal Unix nanoseconds, so that a trigger set again
-// gets a new reference.
-func triggerRef(tenant, action, ident string, due time.Time) string {
-	return enc(tenant) + ":" + enc(action) + ":" + enc(ident) + ":" + strconv.FormatInt(due.UnixNano(), 10)
+// triggerMember returns the member naming a trigger in its shard's
+// schedule and dead letters: T:A:I. It holds no due time, so a trigger set
+// again keeps its member and only moves its score.
+func triggerMember(tenant, action, ident string) string {
+	return enc(tenant) + ":" + enc(action) + ":" + enc(ident)
 }
 
 // dec reverses enc; ok is false when s is not an output of enc.

@@ -55,14 +55,12 @@ func TestKeyShapes(t *testing.T) {
 		k.batch("acme", "s", "b", "a"):             "app:t:acme:{acme:q:s:b:a}:queue",
 		k.inflight("acme", "s", "b", "a"):          "app:t:acme:{acme:q:s:b:a}:inflight",
 		k.batchPattern("acme", "s"):                "app:t:acme:{acme:q:s:*",
-		k.dueBucket(1700000000):                    "app:triggers:{app:triggers}:due:1700000000",
-		k.dueMinute(28333333):                      "app:triggers:{app:triggers}:minute:28333333",
-		k.dueHour(472222):                          "app:triggers:{app:triggers}:hour:472222",
-		k.dueDay(19675):                            "app:triggers:{app:triggers}:day:19675",
-		k.dueDays():                                "app:triggers:{app:triggers}:days",
-		k.deadTriggers():                           "app:triggers:{app:triggers}:dead",
-		k.trigger("acme", "i", "a"):                "app:t:acme:{acme:trg:i}:trg:a",
-		k.identTriggers("acme", "i"):               "app:t:acme:{acme:trg:i}:trgs",
+		k.trigger("acme", "i", "a"):                "app:t:acme:{" + shardTags[triggerShard("acme", "i")] + "}:trg:i:a",
+		k.identTriggers("acme", "i"):               "app:t:acme:{" + shardTags[triggerShard("acme", "i")] + "}:trgs:i",
+		k.schedule(3):                              "app:triggers:{" + shardTags[3] + "}:due",
+		k.deadTriggers(3):                          "app:triggers:{" + shardTags[3] + "}:dead",
+		k.wake(3):                                  "app:triggers:{" + shardTags[3] + "}:wake",
+		k.listeners():                              "app:triggers:{trg~live}:listeners",
 		k.generic("acme", "g"):                     "app:t:acme:kv:g",
 		k.tenantPattern("acme"):                    "app:t:acme:*",
 		keyspace{}.user("a:b", "{x}"):              "t:a%3Ab:{a%3Ab:users:97}:user:%7Bx%7D",
@@ -104,11 +102,10 @@ func TestUserKeysShareOneSlotPerUser(t *testing.T) {
 	require.Equal(t, hashTag(k.pending("s", "t{")), hashTag(k.tenantLease("s{", "t{")))
 	require.Equal(t, hashTag(k.pending("s", "t{")), hashTag(k.leasedShard("s}", tenantShard("t{"))))
 	require.NotEqual(t, hashTag(k.batch("t", "s", "b", "a")), hashTag(k.batch("t", "s", "b", "a2")))
-	require.Equal(t, hashTag(k.dueBucket(1)), hashTag(k.dueMinute(1)))
-	require.Equal(t, hashTag(k.dueBucket(1)), hashTag(k.dueHour(1)))
-	require.Equal(t, hashTag(k.dueBucket(1)), hashTag(k.dueDay(1)))
-	require.Equal(t, hashTag(k.dueBucket(1)), hashTag(k.dueDays()))
-	require.Equal(t, hashTag(k.dueBucket(1)), hashTag(k.deadTriggers()))
+	shard := triggerShard("t", "i")
+	require.Equal(t, hashTag(k.trigger("t", "i", "a")), hashTag(k.schedule(shard)))
+	require.Equal(t, hashTag(k.schedule(shard)), hashTag(k.deadTriggers(shard)))
+	require.Equal(t, hashTag(k.schedule(shard)), hashTag(k.wake(shard)))
 }
 
 func TestDecReversesEnc(t *testing.T) {

@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mimeiapify/store"
-	"github.com/mimeiapify/store/backend/memory"
 	"github.com/mimeiapify/store/repos"
 )
 
@@ -162,18 +161,4 @@ func TestSharedStateListPrunesInOneStep(t *testing.T) {
 		require.Equal(t, []string{"live"}, names)
 		require.Equal(t, 2, b.calls, "pruned for good")
 	})
-}
-
-// TestScheduleRootExpires checks that the root of the trigger schedule
-// (the set of days) has a TTL covering its days, no longer unbounded.
-func TestScheduleRootExpires(t *testing.T) {
-	ctx := context.Background()
-	b := closing(t, memory.New(nil))
-	tr, err := repos.NewTriggers(b, "acme", &repos.Options{Retention: time.Minute})
-	require.NoError(t, err)
-	require.NoError(t, tr.Set(ctx, "ping", "c1", "p", repos.WithTTL(time.Second)))
-	left, err := b.TTL(ctx, "triggers:{triggers}:days")
-	require.NoError(t, err)
-	require.Greater(t, left, time.Minute, "the root outlives the day it names")
-	require.LessOrEqual(t, left, 24*time.Hour+time.Minute+repos.MaxIndexSlack)
 }

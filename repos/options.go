@@ -28,9 +28,7 @@ type Options struct {
 	// Retention is for Triggers only: how long a trigger's record is kept
 	// after it is due, waiting for a listener (see Triggers.Listen), and
 	// how long a dead trigger stays listed. 0 means DefaultRetention. It
-	// must not be negative. Give every Triggers of one application (one
-	// Prefix) the same Retention: the schedule entries of one second are
-	// kept for the Retention of the first trigger set in it.
+	// must not be negative.
 	Retention time.Duration
 	// TracerProvider, when set, makes one span per repository call, named
 	// after it ("repos.User.Upsert"), parent of the backend spans the call

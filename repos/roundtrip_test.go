@@ -67,10 +67,11 @@ func TestRoundTripsOnRedis(t *testing.T) {
 			claimIDs = claimIDs[1:]
 			return bt.Ack(ctx, q, id)
 		}},
-		{"Triggers.Set", 3, func() error {
+		{"Triggers.Set", 1, func() error {
 			return tr.Set(ctx, "act", fmt.Sprintf("id%d", fresh.Add(1)), "p", ttl)
 		}},
-		{"Triggers.Set replacing", 4, func() error { return tr.Set(ctx, "act", "same", "p", ttl) }},
+		{"Triggers.Set replacing", 1, func() error { return tr.Set(ctx, "act", "same", "p", ttl) }},
+		{"Triggers.Set due soon", 1, func() error { return tr.Set(ctx, "act", "soon", "p", repos.WithTTL(time.Second)) }},
 	}
 	// Batch.Enqueue sends its two calls at once, on two connections: dial
 	// them first (a dial's HELLO and CLIENT SETINFO go through the hook).

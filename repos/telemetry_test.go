@@ -268,6 +268,10 @@ func (failingScan) SMembers(context.Context, string) ([]string, error) {
 	return nil, errors.New("connection refused")
 }
 
+func (failingScan) ZRangeByScore(context.Context, string, float64, float64, int) ([]store.ZMember, error) {
+	return nil, errors.New("connection refused")
+}
+
 func TestListenerLogsPollErrors(t *testing.T) {
 	o := newObserved(t)
 	o.b = failingScan{o.b}

@@ -56,8 +56,8 @@ func tenantSettings(tenant string, opts *Options) (settings, error) {
 
 // DeleteTenant deletes every key of tenant (see TenantKeys) under opts'
 // Prefix, on every master of a cluster, and removes the tenant from the
-// application-wide keys: its triggers' references from the trigger
-// schedule and the dead letters, and the tenant from its pending shard of
+// application-wide keys: its triggers' entries from the trigger shards'
+// schedules and dead letters, and the tenant from its pending shard of
 // every batch service (marks, leases and lease keys). It touches nothing
 // of another tenant.
 // It returns how many keys it deleted.
@@ -67,11 +67,11 @@ func tenantSettings(tenant string, opts *Options) (settings, error) {
 // part of the tenant; running DeleteTenant again finishes the job.
 //
 // Cost: TenantKeys' Scan, one Del per 500 keys (one pipeline per call on a
-// cluster), one HGet per trigger and one Apply per 500 of their
-// references, one read of the dead letters, and one Scan of the keys of
-// the tenant's pending shard (p pending:{k.j}:*, there is no index of
-// services) with one call per pending set, leases and lease key of the
-// tenant found.
+// cluster), one Apply per shard holding some of the 500 keys' triggers,
+// one read of each shard's dead letters (TriggerShards), and one Scan of
+// the keys of the tenant's pending shard (p pending:{k.j}:*, there is no
+// index of services) with one call per pending set, leases and lease key
+// of the tenant found.
 func DeleteTenant(ctx context.Context, b store.Backend, tenant string, opts *Options) (int64, error) {
 	what := fmt.Sprintf("repos: delete tenant %q", clipID(tenant))
 	s, err := tenantSettings(tenant, opts)
@@ -85,7 +85,7 @@ func DeleteTenant(ctx context.Context, b store.Backend, tenant string, opts *Opt
 			return deleted, fmt.Errorf("%s: %w", what, err)
 		}
 		if chunk = append(chunk, key); len(chunk) == deleteChunk {
-			n, err := deleteKeys(ctx, b, s.keys, tenant, chunk)
+			n, err := deleteKeys(ctx, b, s.keys, chunk)
 			deleted += n
 			if err != nil {
 				return deleted, fmt.Errorf("%s: %w", what, err)
@@ -93,7 +93,7 @@ func DeleteTenant(ctx context.Context, b store.Backend, tenant string, opts *Opt
 			chunk = chunk[:0]
 		}
 	}
-	n, err := deleteKeys(ctx, b, s.keys, tenant, chunk)
+	n, err := deleteKeys(ctx, b, s.keys, chunk)
 	deleted += n
 	if err == nil {
 		err = dropDeadRefs(ctx, b, s.keys, tenant)
@@ -108,46 +108,47 @@ func DeleteTenant(ctx context.Context, b store.Backend, tenant string, opts *Opt
 }
 
 // deleteKeys unschedules the triggers among keys, then deletes keys.
-func deleteKeys(ctx context.Context, b store.Backend, k keyspace, tenant string, keys []string) (int64, error) {
+func deleteKeys(ctx context.Context, b store.Backend, k keyspace, keys []string) (int64, error) {
 	if len(keys) == 0 {
 		return 0, nil
 	}
-	var refs []string
-	mark := ":{" + enc(tenant) + ":trg:"
+	byShard := map[int][]string{}
 	for _, key := range keys {
-		if !strings.Contains(key, mark) || strings.HasSuffix(key, "}:trgs") {
-			continue
-		}
-		ref, err := b.HGet(ctx, key, triggerRefField)
-		if err == nil {
-			refs = append(refs, ref)
+		if info, ok := ParseKey(k.prefix, key); ok && info.Shape == ShapeTrigger {
+			shard := triggerShard(info.Tenant, info.Ident)
+			byShard[shard] = append(byShard[shard], triggerMember(info.Tenant, info.Action, info.Ident))
 		}
 	}
-	for start := 0; start < len(refs); start += deleteChunk {
-		if err := unschedule(ctx, b, k, refs[start:min(start+deleteChunk, len(refs))]...); err != nil {
+	for shard, members := range byShard {
+		if err := b.Apply(ctx, &store.ZRemOp{Key: k.schedule(shard), Members: members},
+			&store.SRemOp{Key: k.deadTriggers(shard), Members: members}); err != nil {
 			return 0, err
 		}
 	}
 	return b.Del(ctx, keys...)
 }
 
-// dropDeadRefs removes the tenant's references from the dead letters.
+// dropDeadRefs removes the tenant's members from the dead letters of
+// every shard (a dead trigger's record may be gone already).
 func dropDeadRefs(ctx context.Context, b store.Backend, k keyspace, tenant string) error {
-	refs, err := b.SMembers(ctx, k.deadTriggers())
-	if err != nil {
-		return err
-	}
-	var mine []string
-	for _, raw := range refs {
-		if r, ok := parseRef(raw); ok && r.tenant == tenant {
-			mine = append(mine, raw)
+	for shard := range TriggerShards {
+		members, err := b.SMembers(ctx, k.deadTriggers(shard))
+		if err != nil {
+			return err
+		}
+		var mine []string
+		for _, raw := range members {
+			if m, ok := parseMember(raw); ok && m.tenant == tenant {
+				mine = append(mine, raw)
+			}
+		}
+		if len(mine) > 0 {
+			if _, err := b.SRem(ctx, k.deadTriggers(shard), mine...); err != nil {
+				return err
+			}
 		}
 	}
-	if len(mine) == 0 {
-		return nil
-	}
-	_, err = b.SRem(ctx, k.deadTriggers(), mine...)
-	return err
+	return nil
 }
 
 // dropPending removes the tenant from every pending set and leases of

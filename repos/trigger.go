@@ -20,16 +20,14 @@ type Trigger struct {
 	Payload string
 }
 
-// Trigger record fields. due, payload, ref and keep are written by Set;
-// the others by listeners (see listen.go).
+// Trigger record fields. due, payload and keep are written by Set, which
+// also clears the others; attempts, error and dead by listeners (see
+// trigger_deliver.go).
 const (
 	triggerDue      = "due"      // RFC 3339 with nanoseconds
 	triggerPayload  = "payload"  // as given to Set
-	triggerRefField = "ref"      // the reference in the due bucket (triggerRef)
 	triggerKeep     = "keep"     // retention in milliseconds
 	triggerAttempts = "attempts" // deliveries started
-	triggerOwner    = "owner"    // the listener holding the lease
-	triggerLease    = "lease"    // Unix ms before which no listener claims it
 	triggerError    = "error"    // the last handler error
 	triggerDead     = "dead"     // "1" once the trigger gave up
 )
@@ -41,10 +39,12 @@ const (
 // documentation for the design, its latency and its cost.
 //
 // A trigger is a hash holding its due time (RFC 3339 with nanoseconds),
-// payload and delivery state; it is kept until delivered, deleted, or
+// payload and delivery state, and a member of its shard's schedule (a
+// sorted set scored by due time); it is kept until delivered, deleted, or
 // Options.Retention after it is due. The triggers of one identifier share
-// a hash slot with an index of their actions, so that DeleteAll needs no
-// scan. Create one with NewTriggers. It is safe for concurrent use.
+// a shard, hence a hash slot, with an index of their actions, so that
+// DeleteAll needs no scan and every call is one atomic step. Create one
+// with NewTriggers. It is safe for concurrent use.
 type Triggers struct {
 	b      store.Backend
 	s      settings
@@ -88,15 +88,14 @@ func (tr *Triggers) wrap(op, action, ident string, err error) error {
 // after the repository's TTL (or WithTTL's). The TTL is the delay before
 // the trigger fires and must be positive: a trigger that is never due
 // fails with ErrInvalidOption. Replacing a trigger resets its attempts and
-// its due time; a delivery of the old one that is running is not stopped.
+// its due time; a delivery of the old one that is running is not stopped,
+// and its outcome is dropped.
 //
-// Cost: 2 calls, 3 when replacing, in this order so that a record never
-// lacks its schedule entry: 1 Apply adding the reference to its due
-// bucket and the time index (the root's TTL extended in the same group),
-// 1 Update writing the record and ident's index (it reads the old
-// reference; the index's TTL is extended in its group), and, when
-// replacing, 1 SRem of the old reference. On Redis and Valkey: 3 round
-// trips, 4 when replacing.
+// Cost: 1 Apply in the trigger's shard: its schedule entry (ZADD: a
+// trigger set again only moves its score), its record with its TTL, its
+// identifier's index with the index TTL rule, and, for a trigger due
+// within wakeHorizon, the shard's wake mark. On Redis and Valkey: 1 round
+// trip, 6 commands (7 with the wake mark).
 func (tr *Triggers) Set(ctx context.Context, action, ident, payload string, opts ...CallOption) (err error) {
 	ctx, span := tr.s.span(ctx, "Triggers.Set", tr.tenant)
 	defer span.end(&err)
@@ -112,45 +111,42 @@ func (tr *Triggers) Set(ctx context.Context, action, ident, payload string, opts
 		return fmt.Errorf("%w: trigger %q of %q needs a positive TTL", ErrInvalidOption, clipID(action), clipID(ident))
 	}
 	due := time.Now().Add(ttl)
-	ref := triggerRef(tr.tenant, action, ident, due)
-	if err := schedule(ctx, tr.b, tr.s.keys, ref, due, tr.s.retention); err != nil {
-		return tr.wrap("set", action, ident, err)
-	}
 	fields := map[string]string{
 		triggerDue: due.UTC().Format(time.RFC3339Nano), triggerPayload: payload,
-		triggerRefField: ref, triggerKeep: strconv.FormatInt(tr.s.retention.Milliseconds(), 10),
+		triggerKeep:     strconv.FormatInt(tr.s.retention.Milliseconds(), 10),
+		triggerAttempts: "0", triggerError: "", triggerDead: "", triggerTrace: "",
 	}
 	addTraceParent(ctx, fields)
-	old, err := tr.writeRecord(ctx, key, action, ident, fields, ttl+tr.s.retention)
-	if err != nil {
-		return tr.wrap("set", action, ident, err)
+	shard := triggerShard(tr.tenant, ident)
+	index := tr.s.keys.identTriggers(tr.tenant, ident)
+	ops := []store.Op{
+		&store.ZAddOp{Key: tr.s.keys.schedule(shard), Members: []store.ZMember{{Member: triggerMember(tr.tenant, action, ident), Score: dueScore(due)}}},
+		&store.HSetOp{Key: key, Fields: fields},
+		&store.ExpireOp{Key: key, TTL: ttl + tr.s.retention},
+		&store.SAddOp{Key: index, Members: []string{action}},
 	}
-	if old != "" && old != ref {
-		if err := unschedule(ctx, tr.b, tr.s.keys, old); err != nil {
-			return tr.wrap("set", action, ident, err)
-		}
+	ops = append(ops, extendOps(index, ttl+tr.s.retention)...)
+	ops = append(ops, wakeOps(tr.s.keys, shard, ttl)...)
+	if err := tr.b.Apply(ctx, ops...); err != nil {
+		return tr.wrap("set", action, ident, err)
 	}
 	return nil
 }
 
-// writeRecord replaces the record at key with fields and TTL ttl, adds
-// action to ident's index (extending the index's TTL to ttl, never
-// shortening it), as one step, and returns the reference of the record it
-// replaced ("" when none).
-func (tr *Triggers) writeRecord(ctx context.Context, key, action, ident string, fields map[string]string, ttl time.Duration) (string, error) {
-	index := tr.s.keys.identTriggers(tr.tenant, ident)
-	var old string
-	err := tr.b.Update(ctx, []string{key, index}, func(r store.Reader) ([]store.Op, error) {
-		ref, err := r.HGet(ctx, key, triggerRefField)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return nil, err
-		}
-		old = ref
-		ops := []store.Op{&store.DelOp{Key: key}, &store.HSetOp{Key: key, Fields: fields},
-			&store.ExpireOp{Key: key, TTL: ttl}, &store.SAddOp{Key: index, Members: []string{action}}}
-		return append(ops, extendOps(index, ttl)...), nil
-	})
-	return old, err
+// unixMs returns t in Unix milliseconds (rounded down), the score of a
+// lease's or a backoff's end and the bound of a claim's read.
+func unixMs(t time.Time) float64 {
+	return float64(t.UnixMilli())
+}
+
+// dueScore returns the score of a trigger due at due: its Unix
+// millisecond rounded up, so that no claim takes it before its due time.
+func dueScore(due time.Time) float64 {
+	ms := due.UnixMilli()
+	if due.After(time.UnixMilli(ms)) {
+		ms++
+	}
+	return float64(ms)
 }
 
 // Get returns the trigger (action, ident) while it is not yet due; a
@@ -215,11 +211,11 @@ func (tr *Triggers) Remaining(ctx context.Context, action, ident string) (_ time
 	return left, nil
 }
 
-// Delete deletes the trigger (action, ident) and its index entry, as one
-// atomic step, then its schedule entry, and reports whether it was stored
-// (due and dead ones included). A trigger deleted before it is due never
-// fires; a delivery already running is not stopped, and its outcome is
-// dropped. Cost: 2 calls (1 Apply on the record, 1 on the schedule).
+// Delete deletes the trigger (action, ident), its index entry, its
+// schedule entry and its dead letter, as one atomic step, and reports
+// whether it was stored (due and dead ones included). A trigger deleted
+// before it is due never fires; a delivery already running is not
+// stopped, and its outcome is dropped. Cost: 1 Apply.
 func (tr *Triggers) Delete(ctx context.Context, action, ident string) (_ bool, err error) {
 	ctx, span := tr.s.span(ctx, "Triggers.Delete", tr.tenant)
 	defer span.end(&err)
@@ -227,63 +223,57 @@ func (tr *Triggers) Delete(ctx context.Context, action, ident string) (_ bool, e
 	if err != nil {
 		return false, err
 	}
-	index := tr.s.keys.identTriggers(tr.tenant, ident)
+	shard := triggerShard(tr.tenant, ident)
+	m := []string{triggerMember(tr.tenant, action, ident)}
 	found := &store.HGetAllOp{Key: key}
-	err = tr.b.Apply(ctx, found, &store.DelOp{Key: key}, &store.SRemOp{Key: index, Members: []string{action}})
+	err = tr.b.Apply(ctx, found, &store.DelOp{Key: key},
+		&store.SRemOp{Key: tr.s.keys.identTriggers(tr.tenant, ident), Members: []string{action}},
+		&store.ZRemOp{Key: tr.s.keys.schedule(shard), Members: m},
+		&store.SRemOp{Key: tr.s.keys.deadTriggers(shard), Members: m})
 	if err != nil {
 		return false, tr.wrap("delete", action, ident, err)
-	}
-	if ref := found.Result[triggerRefField]; ref != "" {
-		if err := unschedule(ctx, tr.b, tr.s.keys, ref); err != nil {
-			return true, tr.wrap("delete", action, ident, err)
-		}
 	}
 	return len(found.Result) > 0, nil
 }
 
-// DeleteAll deletes every trigger of ident and its index, as one atomic
-// step, then their schedule entries, and returns the actions that had an
-// entry in the index (due and expired ones included). Cost: 1 Update, in
-// proportion to ident's triggers only, plus 1 Apply on the schedule.
+// DeleteAll deletes every trigger of ident, its index, and their schedule
+// entries and dead letters, as one atomic step, and returns the actions
+// that had an entry in the index (due and expired ones included). Cost: 1
+// Update, in proportion to ident's triggers only.
 func (tr *Triggers) DeleteAll(ctx context.Context, ident string) (_ []string, err error) {
 	ctx, span := tr.s.span(ctx, "Triggers.DeleteAll", tr.tenant)
 	defer span.end(&err)
 	if err := checkID("identifier", ident); err != nil {
 		return nil, err
 	}
-	actions, refs, err := tr.deleteAll(ctx, ident)
-	if err == nil && len(refs) > 0 {
-		err = unschedule(ctx, tr.b, tr.s.keys, refs...)
-	}
+	actions, err := tr.deleteAll(ctx, ident)
 	if err != nil {
 		return nil, fmt.Errorf("repos: trigger delete all of %q of tenant %q: %w", clipID(ident), clipID(tr.tenant), err)
 	}
 	return actions, nil
 }
 
-// deleteAll deletes ident's index and the records it names as one step,
-// and returns the actions and the references of the records.
-func (tr *Triggers) deleteAll(ctx context.Context, ident string) (actions, refs []string, err error) {
+// deleteAll deletes ident's index, the records it names and their
+// schedule entries and dead letters, as one step, and returns the actions.
+func (tr *Triggers) deleteAll(ctx context.Context, ident string) (actions []string, err error) {
 	index := tr.s.keys.identTriggers(tr.tenant, ident)
+	shard := triggerShard(tr.tenant, ident)
 	err = tr.b.Update(ctx, []string{index}, func(r store.Reader) ([]store.Op, error) {
-		actions, refs = nil, nil
+		actions = nil
 		m, err := r.SMembers(ctx, index)
 		if err != nil || len(m) == 0 {
 			return nil, err
 		}
 		actions = m
-		ops := make([]store.Op, 0, len(m)+1)
-		for _, action := range m {
-			key := tr.s.keys.trigger(tr.tenant, ident, action)
-			// Not guarded: a reference missed here is left stale, and
-			// listeners drop a stale reference (its record is gone).
-			ref, err := r.HGet(ctx, key, triggerRefField)
-			if err == nil {
-				refs = append(refs, ref)
-			}
-			ops = append(ops, &store.DelOp{Key: key})
+		ops := make([]store.Op, 0, len(m)+3)
+		members := make([]string, len(m))
+		for i, action := range m {
+			ops = append(ops, &store.DelOp{Key: tr.s.keys.trigger(tr.tenant, ident, action)})
+			members[i] = triggerMember(tr.tenant, action, ident)
 		}
-		return append(ops, &store.DelOp{Key: index}), nil
+		return append(ops, &store.DelOp{Key: index},
+			&store.ZRemOp{Key: tr.s.keys.schedule(shard), Members: members},
+			&store.SRemOp{Key: tr.s.keys.deadTriggers(shard), Members: members}), nil
 	})
-	return actions, refs, err
+	return actions, err
 }

@@ -29,8 +29,9 @@ func (tr *Triggers) DeadTriggers(ctx context.Context) (_ []DeadTrigger, err erro
 
 // DeadTriggers returns the dead triggers of every tenant of the
 // application (the key prefix of opts, which may be nil), in no particular
-// order. Cost: 1 call for the dead letters plus 1 per dead trigger, and 1
-// to drop the letters whose record is gone.
+// order. Cost: 1 call per shard (TriggerShards) for the dead letters plus
+// 1 per dead trigger, and 1 per shard holding letters whose record is
+// gone, to drop them.
 func DeadTriggers(ctx context.Context, b store.Backend, opts *Options) ([]DeadTrigger, error) {
 	s, err := opts.resolve()
 	if err != nil {
@@ -41,33 +42,47 @@ func DeadTriggers(ctx context.Context, b store.Backend, opts *Options) ([]DeadTr
 
 // deadTriggers lists the dead letters of tenant ("" for all).
 func deadTriggers(ctx context.Context, b store.Backend, k keyspace, tenant string) ([]DeadTrigger, error) {
-	members, err := b.SMembers(ctx, k.deadTriggers())
-	if err != nil {
-		return nil, fmt.Errorf("repos: dead triggers: %w", err)
-	}
 	var dead []DeadTrigger
-	var gone []string
-	for _, m := range members {
-		r, ok := parseRef(m)
-		if !ok || (tenant != "" && r.tenant != tenant) {
-			continue
-		}
-		fields, err := b.HGetAll(ctx, k.trigger(r.tenant, r.ident, r.action))
+	for shard := range TriggerShards {
+		got, err := deadOfShard(ctx, b, k, shard, tenant)
 		if err != nil {
 			return nil, fmt.Errorf("repos: dead triggers: %w", err)
 		}
-		if fields[triggerRefField] != m || fields[triggerDead] == "" {
-			gone = append(gone, m)
+		dead = append(dead, got...)
+	}
+	return dead, nil
+}
+
+// deadOfShard lists the dead letters of tenant ("" for all) in one shard,
+// and drops those whose record is gone or no longer dead (set again).
+func deadOfShard(ctx context.Context, b store.Backend, k keyspace, shard int, tenant string) ([]DeadTrigger, error) {
+	members, err := b.SMembers(ctx, k.deadTriggers(shard))
+	if err != nil {
+		return nil, err
+	}
+	var dead []DeadTrigger
+	var gone []string
+	for _, raw := range members {
+		m, ok := parseMember(raw)
+		if !ok || (tenant != "" && m.tenant != tenant) {
+			continue
+		}
+		fields, err := b.HGetAll(ctx, k.trigger(m.tenant, m.ident, m.action))
+		if err != nil {
+			return nil, err
+		}
+		if fields[triggerDead] == "" {
+			gone = append(gone, raw)
 			continue
 		}
 		due, _ := time.Parse(time.RFC3339Nano, fields[triggerDue])
 		dead = append(dead, DeadTrigger{Error: fields[triggerError], Fired: Fired{
-			Tenant: r.tenant, Action: r.action, Identifier: r.ident, Payload: fields[triggerPayload],
+			Tenant: m.tenant, Action: m.action, Identifier: m.ident, Payload: fields[triggerPayload],
 			Due: due, Attempt: int(atoi64(fields[triggerAttempts]))}})
 	}
 	if len(gone) > 0 {
-		if _, err := b.SRem(ctx, k.deadTriggers(), gone...); err != nil {
-			return nil, fmt.Errorf("repos: dead triggers: %w", err)
+		if _, err := b.SRem(ctx, k.deadTriggers(shard), gone...); err != nil {
+			return nil, err
 		}
 	}
 	return dead, nil

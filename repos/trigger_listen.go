@@ -6,9 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	mrand "math/rand/v2"
-	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -38,11 +35,14 @@ type Handler func(ctx context.Context, f Fired) error
 // ListenOptions configure a listener. A nil *ListenOptions or a zero field
 // gives the default.
 type ListenOptions struct {
-	// Interval is the pause between two polls of the schedule when the
-	// last one found nothing to do. Default 100 ms.
+	// Interval is the pause between two polls when the last one found
+	// nothing to do. An idle listener makes one backend call per
+	// Interval (see ListenTriggers). Default 100 ms.
 	Interval time.Duration
-	// Lease is how long a delivery may run before another listener may
-	// take the trigger again. Default 30 s.
+	// Lease is how long a delivery may run before a listener may take
+	// the trigger again. It also bounds how long the listener holds its
+	// shards without renewing them: min(Lease, 15 s) (see
+	// ListenTriggers). Default 30 s.
 	Lease time.Duration
 	// MaxAttempts bounds the deliveries of one trigger; after the last
 	// failed one it goes to the dead letters (see DeadTriggers). Default 5.
@@ -53,7 +53,8 @@ type ListenOptions struct {
 	// Concurrency is how many handlers one listener runs at once.
 	// Default 8.
 	Concurrency int
-	// Batch is how many due triggers one poll takes at most. Default 256.
+	// Batch is how many due triggers one claim takes at most (and never
+	// more than the handlers free to run them). Default 256.
 	Batch int
 	// OnError, if set, is told of backend errors; the listener goes on
 	// and retries at its next poll. Default: ignore them.
@@ -96,19 +97,26 @@ type listener struct {
 	id       string
 	h        Handler
 	o        ListenOptions
-	memo     skipMemo
-	finished refBatch
 	tel      telemetry
 	m        *triggerMetrics // nil: no metrics
+	pace     *pace           // claimed deliveries not yet finished
+	running  chan struct{}   // one per running handler
+	wg       sync.WaitGroup  // the running handlers
+	shards   shardPlan
+	finished finishedEntries
+	reg      registry // unused by a tenant's listener
 }
 
 // Listen delivers the due triggers of the repository's tenant to h until
 // ctx is done, then returns nil once every handler it started returned;
 // no goroutine outlives it. It fails at once, wrapping ErrInvalidOption,
 // on bad options. See ListenTriggers for the guarantees. The schedule is
-// shared by the application's tenants: Listen reads the due references of
-// all of them and skips the others', so with many tenants run a few
-// ListenTriggers rather than one Listen per tenant.
+// shared by the application's tenants: Listen reads the due entries of
+// every shard, of all tenants, and skips the others', and it does not
+// divide the shards with other listeners: it polls all TriggerShards
+// shards, and reads each of them at every poll while a wake mark is set
+// (the marks are left for the listeners of every tenant). With many
+// tenants run a few ListenTriggers rather than one Listen per tenant.
 func (tr *Triggers) Listen(ctx context.Context, h Handler, opts *ListenOptions) error {
 	return listen(ctx, tr.b, tr.s, tr.tenant, h, opts)
 }
@@ -126,6 +134,30 @@ func (tr *Triggers) Listen(ctx context.Context, h Handler, opts *ListenOptions) 
 // if that is within Options.Retention of its due time. Listeners compare
 // due times with their own clock: keep the clocks of writers and
 // listeners in sync.
+//
+// Listeners divide the TriggerShards shards between them: each registers
+// in the application's listener registry for min(Lease, 15 s), renewed
+// every third of that, and polls only the shards that fall to it (shard k
+// goes to the (k mod n)-th of the n registered listeners, by id), so they
+// do not race for the same triggers. A listener that stops leaves the
+// registry; one that dies is dropped once its registration ends, and the
+// others take its shards at their next renewal. While the registry
+// changes, two listeners may poll one shard for a moment: claims are
+// atomic, so a trigger is still delivered once.
+//
+// Cost: an idle listener makes one backend call per Interval: the check
+// of its shards' wake marks (one Del of up to TriggerShards keys), or
+// instead a registry renewal, or a read of one shard's earliest entry
+// (each shard at least once per wakeHorizon, or when its earliest entry
+// falls due). A delivery costs its share of one claim (an Update per
+// claim of up to Batch triggers of one shard) and of one completion (an
+// Update per shard for the deliveries that succeeded within 20 ms of each
+// other); a failed attempt costs one more Update. A listener claims ahead
+// of its handlers: Concurrency more triggers than it runs, more while
+// deliveries take under an eighth of the lease from claim to end, fewer
+// when they take over a quarter (at most Batch); a claimed trigger's
+// handler gets what is left of its lease, and one whose lease ended while
+// it waited is not run.
 func ListenTriggers(ctx context.Context, b store.Backend, opts *Options, h Handler, lopts *ListenOptions) error {
 	s, err := opts.resolve()
 	if err != nil {
@@ -149,7 +181,22 @@ func listen(ctx context.Context, b store.Backend, s settings, tenant string, h H
 	}
 	var id [12]byte
 	_, _ = rand.Read(id[:])
-	l := &listener{b: b, k: s.keys, tenant: tenant, id: hex.EncodeToString(id[:]), h: h, o: o, tel: s.tel, m: m}
+	l := &listener{b: b, k: s.keys, tenant: tenant, id: hex.EncodeToString(id[:]), h: h, o: o, tel: s.tel, m: m,
+		pace: newPace(), running: make(chan struct{}, o.Concurrency)}
+	l.reg.lease = min(o.Lease, maxRegistration)
+	if tenant != "" {
+		l.shards.own(allShards(), time.Now())
+	}
+	l.finished.added = make(chan struct{}, 1)
+	completed := make(chan struct{})
+	go func() {
+		defer close(completed)
+		l.completer(ctx)
+	}()
+	defer l.leave()
+	defer l.settleFinished(ctx)
+	defer func() { <-completed }()
+	defer l.wg.Wait()
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
@@ -158,9 +205,7 @@ func listen(ctx context.Context, b store.Backend, s settings, tenant string, h H
 			return nil
 		case <-timer.C:
 		}
-		n, err := l.poll(ctx)
-		l.report(err)
-		if n > 0 && ctx.Err() == nil {
+		if l.tick(ctx) && ctx.Err() == nil {
 			timer.Reset(0)
 		} else {
 			timer.Reset(o.Interval)
@@ -178,127 +223,114 @@ func (l *listener) report(err error) {
 	}
 }
 
-// poll runs one round: it reads the due buckets, oldest first, until it
-// has up to collectFactor*Batch due references that its memo does not
-// skip, takes up to Batch of them in random order (so that listeners
-// spread over them) and delivers them with up to Concurrency handlers at
-// once. It returns how many references it took.
-func (l *listener) poll(ctx context.Context) (int, error) {
-	l.memo.prune(time.Now())
-	refs, err := l.dueRefs(ctx)
-	if err != nil || len(refs) == 0 {
-		return 0, err
+// collectFactor bounds the entries a tenant's listener reads per claim, as
+// a multiple of ListenOptions.Batch: it skips the other tenants' entries.
+const collectFactor = 4
+
+// tick runs one round: the registry renewal when it is due, then the
+// polls of the shards whose time has come, or, when there is none, the
+// check of the wake marks. It reports whether it claimed anything.
+func (l *listener) tick(ctx context.Context) bool {
+	now := time.Now()
+	calls := 0
+	if l.tenant == "" && !now.Before(l.reg.next) {
+		l.report(l.heartbeat(ctx, now))
+		calls++
 	}
-	mrand.Shuffle(len(refs), func(i, j int) { refs[i], refs[j] = refs[j], refs[i] })
-	refs = refs[:min(len(refs), l.o.Batch)]
-	sem := make(chan struct{}, l.o.Concurrency)
-	var wg sync.WaitGroup
-	worked := 0
-	var mu sync.Mutex
-	for _, r := range refs {
+	due := l.shards.due(now)
+	if len(due) == 0 && calls == 0 {
+		woken, err := l.checkWake(ctx)
+		l.report(err)
+		if woken {
+			due = l.shards.wakeAll(now)
+		}
+	}
+	worked := false
+	for _, shard := range due {
 		if ctx.Err() != nil {
 			break
 		}
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			did, err := l.deliver(ctx, r)
-			l.report(err)
-			if did {
-				mu.Lock()
-				worked++
-				mu.Unlock()
+		worked = l.poll(ctx, shard) || worked
+	}
+	return worked
+}
+
+// checkWake checks the wake marks of the listener's shards in one call:
+// a listener of every tenant deletes them (Del: a write after the call
+// sets its mark again), a tenant's listener only looks (Exists: the marks
+// are for the listeners of every tenant).
+func (l *listener) checkWake(ctx context.Context) (bool, error) {
+	owned := l.shards.owned()
+	if len(owned) == 0 {
+		return false, nil
+	}
+	keys := make([]string, len(owned))
+	for i, shard := range owned {
+		keys[i] = l.k.wake(shard)
+	}
+	var n int64
+	var err error
+	if l.tenant == "" {
+		n, err = l.b.Del(ctx, keys...)
+	} else {
+		n, err = l.b.Exists(ctx, keys...)
+	}
+	if err != nil {
+		return false, fmt.Errorf("repos: trigger listener: wake marks: %w", err)
+	}
+	return n > 0, nil
+}
+
+// poll reads shard's earliest entry (unless the last claim left more due
+// ones) and, when it is due, claims due triggers and starts their
+// handlers. It plans the shard's next poll and reports whether it claimed
+// anything.
+func (l *listener) poll(ctx context.Context, shard int) bool {
+	now := time.Now()
+	if !l.shards.busy(shard) {
+		first, ok, err := head(ctx, l.b, l.k, shard)
+		if err != nil {
+			l.report(fmt.Errorf("repos: trigger listener: shard %d: %w", shard, err))
+			l.shards.plan(shard, now.Add(l.o.Interval), false)
+			return false
+		}
+		if !ok || scoreTime(first.Score).After(now) {
+			next := time.Time{}
+			if ok {
+				next = scoreTime(first.Score)
 			}
+			l.shards.idle(shard, now, next)
+			return false
+		}
+	}
+	n := l.pace.acquire(ctx, l.o)
+	if n == 0 {
+		return false
+	}
+	ds, more, err := l.claim(ctx, shard, n)
+	l.report(err)
+	l.pace.release(n - len(ds))
+	if len(ds) == 0 {
+		l.shards.plan(shard, now.Add(l.o.Interval), false)
+		return false
+	}
+	l.shards.plan(shard, now, more)
+	for _, d := range ds {
+		l.wg.Go(func() {
+			defer l.pace.release(1)
+			select {
+			case l.running <- struct{}{}:
+			case <-ctx.Done():
+				l.report(l.giveBack(ctx, d))
+				return
+			}
+			defer func() { <-l.running }()
+			if !time.Now().Before(d.end) {
+				return // its lease ended while it waited: it is due again
+			}
+			l.report(l.run(ctx, d))
+			l.pace.took(l.o, time.Since(d.end.Add(-l.o.Lease)))
 		})
 	}
-	wg.Wait()
-	return worked, l.unscheduleFinished(ctx)
-}
-
-// unscheduleFinished removes the references of the triggers the poll
-// finished from the schedule, in one call, even when ctx ended (within
-// settleTimeout). On failure they stay as stale references, which a later
-// claim finds without a record and removes after staleGrace.
-func (l *listener) unscheduleFinished(ctx context.Context) error {
-	refs := l.finished.take()
-	if len(refs) == 0 {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
-	defer cancel()
-	if err := unschedule(ctx, l.b, l.k, refs...); err != nil {
-		return fmt.Errorf("repos: trigger listener: remove %d finished references: %w", len(refs), err)
-	}
-	return nil
-}
-
-// collectFactor bounds the references one poll collects, as a multiple
-// of ListenOptions.Batch: enough for listeners to spread over, few enough
-// that a backlog is not read whole at each poll.
-const collectFactor = 4
-
-// dueRefs walks the time index from its root, oldest spans first, and
-// returns up to collectFactor*Batch references of the buckets whose second
-// has begun, for the listener's tenant, that the memo does not skip. It
-// drops the ids of the empty sets whose span has ended.
-func (l *listener) dueRefs(ctx context.Context) ([]ref, error) {
-	w := walk{now: time.Now(), limit: collectFactor * l.o.Batch}
-	if _, err := l.collect(ctx, &w, l.k.dueDays(), 0); err != nil {
-		return w.refs, fmt.Errorf("repos: trigger listener: %w", err)
-	}
-	return w.refs, nil
-}
-
-// walk is the state of one walk of the time index.
-type walk struct {
-	now   time.Time
-	limit int
-	refs  []ref
-}
-
-// collect reads the set at key, at the given depth of the time index
-// (len(scheduleLevels) for a due bucket), appends to w.refs the due
-// references below it, and reports whether the set was empty.
-func (l *listener) collect(ctx context.Context, w *walk, key string, depth int) (empty bool, err error) {
-	members, err := l.b.SMembers(ctx, key)
-	if err != nil {
-		return false, err
-	}
-	if depth == len(scheduleLevels) {
-		for _, m := range members {
-			r, ok := parseRef(m)
-			if ok && (l.tenant == "" || r.tenant == l.tenant) && !l.memo.skipped(m, w.now) {
-				w.refs = append(w.refs, r)
-			}
-		}
-		return len(members) == 0, nil
-	}
-	lv := scheduleLevels[depth]
-	now := w.now.Unix()
-	ids := make([]int64, 0, len(members))
-	for _, m := range members {
-		id, err := strconv.ParseInt(m, 10, 64)
-		if err == nil && id*lv.width <= now { // a span id, of a span begun
-			ids = append(ids, id)
-		}
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		if len(w.refs) >= w.limit {
-			break
-		}
-		child := lv.child(l.k, id)
-		empty, err := l.collect(ctx, w, child, depth+1)
-		if err != nil {
-			return false, err
-		}
-		if empty && (id+1)*lv.width <= now {
-			// Dropping is housekeeping: a failure (a conflict with a
-			// writer, say) leaves the id for the next poll.
-			if err := dropChild(ctx, l.b, child, key, strconv.FormatInt(id, 10)); err != nil {
-				l.report(fmt.Errorf("repos: trigger listener: %w", err))
-			}
-		}
-	}
-	return len(members) == 0, nil
+	return true
 }

@@ -2,6 +2,7 @@ package repos_test
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -33,22 +34,24 @@ func dataKeys(t *testing.T, b store.Backend) []string {
 	return keys
 }
 
-// scheduled returns the references in the due buckets of b.
+// scheduled returns the members of the shards' schedules of b.
 func scheduled(t *testing.T, b store.Backend) []string {
 	t.Helper()
-	var refs []string
+	var members []string
 	for _, k := range keysOf(t, b) {
-		if strings.Contains(k, "triggers}:due:") {
-			m, err := b.SMembers(context.Background(), k)
+		if strings.HasPrefix(k, "triggers:{") && strings.HasSuffix(k, "}:due") {
+			got, err := b.ZRangeByScore(context.Background(), k, math.Inf(-1), math.Inf(1), 1<<20)
 			require.NoError(t, err)
-			refs = append(refs, m...)
+			for _, z := range got {
+				members = append(members, z.Member)
+			}
 		}
 	}
-	return refs
+	return members
 }
 
 // dataSnapshot is snapshot without the keys of the trigger schedule, plus
-// the references it holds (the ids of empty buckets may differ).
+// the members it holds (their scores and the wake marks may differ).
 func dataSnapshot(t *testing.T, b store.Backend) map[string]any {
 	t.Helper()
 	out := snapshot(t, b)

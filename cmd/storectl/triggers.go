@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"text/tabwriter"
 	"time"
@@ -9,8 +10,8 @@ import (
 	"github.com/mimeiapify/store/repos"
 )
 
-// triggerCounts is what `triggers` prints: references in the schedule's
-// due buckets, by how far ahead they are due.
+// triggerCounts is what `triggers` prints: entries of the trigger shards'
+// schedules, by how far ahead they are due (or their lease or retry ends).
 type triggerCounts struct {
 	Pending   int64         `json:"pending"`
 	Overdue   int64         `json:"overdue"`
@@ -47,11 +48,13 @@ func runTriggers(c *cli, args []string) error {
 	defer b.Close()
 	tc := triggerCounts{now: time.Now(), seconds: map[int64]int64{}}
 	err = c.survey(b, func(key string, info repos.KeyInfo) error {
-		if info.Shape != repos.ShapeDueBucket {
+		if info.Shape != repos.ShapeSchedule {
 			return nil
 		}
-		n, err := b.SCard(c.ctx, key)
-		tc.seconds[info.Span] += n
+		entries, err := b.ZRangeByScore(c.ctx, key, math.Inf(-1), math.Inf(1), math.MaxInt32)
+		for _, e := range entries {
+			tc.seconds[int64(e.Score)/1000]++
+		}
 		return err
 	})
 	if err != nil {
