@@ -11,34 +11,7 @@ const Script = `
 local pos = 1
 local function nxt() local v = ARGV[pos]; pos = pos + 1; return v end
 local function num() return tonumber(nxt()) end
-
-local function strict(s)
-  if s == '0' then return true end
-  local d, lim = s, '9223372036854775807'
-  if string.sub(s, 1, 1) == '-' then d, lim = string.sub(s, 2), '9223372036854775808' end
-  if #d > 19 or not string.find(d, '^[1-9]%d*$') then return false end
-  return #d < 19 or d <= lim
-end
-
-local function split(s)
-  local sign, d = 1, s
-  if string.sub(s, 1, 1) == '-' then sign, d = -1, string.sub(s, 2) end
-  local n = #d
-  if n <= 9 then return 0, sign * tonumber(d) end
-  return sign * tonumber(string.sub(d, 1, n - 9)), sign * tonumber(string.sub(d, n - 8))
-end
-
-local function overflows(a, b)
-  local ha, la = split(a)
-  local hb, lb = split(b)
-  local h, l = ha + hb, la + lb
-  local e9 = 1000000000
-  if l >= e9 then h, l = h + 1, l - e9 elseif l <= -e9 then h, l = h - 1, l + e9 end
-  if h > 0 and l < 0 then h, l = h - 1, l + e9 elseif h < 0 and l > 0 then h, l = h + 1, l - e9 end
-  if h > 9223372036 or (h == 9223372036 and l > 854775807) then return true end
-  return h < -9223372036 or (h == -9223372036 and l < -854775808)
-end
-
+` + luaIntChecks + `
 local function keytype(k)
   local t = redis.call('TYPE', k)
   if type(t) == 'table' then t = t.ok or t['ok'] end

@@ -1,21 +1,12 @@
 package luagroup
 
 import (
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/mimeiapify/store"
 )
-
-// TestShapeIntChecksAreScripts: the shape scripts check an increment with
-// Script's own functions, so both give the same answers.
-func TestShapeIntChecksAreScripts(t *testing.T) {
-	if !strings.Contains(Script, strings.TrimSpace(luaIntChecks)) {
-		t.Fatal("luaIntChecks is no longer the text of Script's strict, split and overflows")
-	}
-}
 
 func BenchmarkEncodeShapeSetField(b *testing.B) {
 	ops := []store.Op{&store.HSetOp{Key: "t:u:s", Fields: map[string]string{"f": "v"}}, &store.ExpireOp{Key: "t:u:s", TTL: time.Hour},

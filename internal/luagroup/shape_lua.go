@@ -14,7 +14,7 @@ const wrongType = `WRONGTYPE Operation against a key holding the wrong kind of v
 // luaIntChecks are Script's Lua functions that check an increment as
 // Redis does, on the decimal text: strict(s) reports whether s is an
 // integer Redis accepts, overflows(a, b) whether a + b leaves the int64
-// range. They are copied from Script (a test keeps them equal).
+// range. Script includes them too.
 const luaIntChecks = `
 local function strict(s)
   if s == '0' then return true end
