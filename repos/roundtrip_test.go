@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
-	goredis "github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mimeiapify/store/backend/redis"
@@ -22,11 +20,7 @@ import (
 // write's own group (ExpireOp NX then GT), never read first, so a write
 // of one hash slot is one round trip.
 func TestRoundTripsOnRedis(t *testing.T) {
-	mr := miniredis.RunT(t)
-	client := goredis.NewClient(&goredis.Options{Addr: mr.Addr()})
-	t.Cleanup(func() { _ = client.Close() })
-	hook := &testenv.RoundTrips{}
-	client.AddHook(hook)
+	client, hook := testenv.CountedMiniredisClient(t)
 	b := redis.New(client, nil)
 	ctx := context.Background()
 	ttl := repos.WithTTL(time.Hour)

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
-	goredis "github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mimeiapify/store"
@@ -23,11 +21,7 @@ import (
 // trip the listeners make, idle polls, registry renewals and claim
 // conflicts included: at most 5 per delivery.
 func TestListenRoundTripsPerDelivery(t *testing.T) {
-	mr := miniredis.RunT(t)
-	client := goredis.NewClient(&goredis.Options{Addr: mr.Addr()})
-	t.Cleanup(func() { _ = client.Close() })
-	hook := &testenv.RoundTrips{}
-	client.AddHook(hook)
+	client, hook := testenv.CountedMiniredisClient(t)
 	b := redis.New(client, nil)
 	n := 2000
 	if raceOn {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/alicebob/miniredis/v2"
-	goredis "github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mimeiapify/store"
@@ -18,11 +16,7 @@ import (
 // one that reads nothing costs one, and an Update that writes nothing
 // also drops its WATCH.
 func TestUpdateRoundTrips(t *testing.T) {
-	mr := miniredis.RunT(t)
-	client := goredis.NewClient(&goredis.Options{Addr: mr.Addr()})
-	t.Cleanup(func() { _ = client.Close() })
-	hook := &testenv.RoundTrips{}
-	client.AddHook(hook)
+	client, hook := testenv.CountedMiniredisClient(t)
 	b := redis.New(client, nil)
 	ctx := context.Background()
 	require.NoError(t, b.Apply(ctx, &store.HSetOp{Key: "h", Fields: map[string]string{"n": "1"}})) // loads the scripts

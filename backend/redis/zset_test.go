@@ -5,8 +5,6 @@ import (
 	"math"
 	"testing"
 
-	"github.com/alicebob/miniredis/v2"
-	goredis "github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mimeiapify/store"
@@ -18,11 +16,7 @@ import (
 // Apply with ZAddOp, ZRemOp and LPopOp, and a claim-shaped Update (read
 // what is due, then remove and queue it) costs two.
 func TestZSetRoundTrips(t *testing.T) {
-	mr := miniredis.RunT(t)
-	client := goredis.NewClient(&goredis.Options{Addr: mr.Addr()})
-	t.Cleanup(func() { _ = client.Close() })
-	hook := &testenv.RoundTrips{}
-	client.AddHook(hook)
+	client, hook := testenv.CountedMiniredisClient(t)
 	b := redis.New(client, nil)
 	ctx := context.Background()
 	// Load the group script: two increments take it.

@@ -3,7 +3,9 @@ package testenv
 import (
 	"context"
 	"sync/atomic"
+	"testing"
 
+	"github.com/alicebob/miniredis/v2"
 	goredis "github.com/redis/go-redis/v9"
 )
 
@@ -36,3 +38,16 @@ func (h *RoundTrips) ProcessPipelineHook(next goredis.ProcessPipelineHook) gored
 
 // Reset sets the count back to zero.
 func (h *RoundTrips) Reset() { h.n.Store(0) }
+
+// CountedMiniredisClient starts a miniredis server for the test and
+// returns a go-redis client of it that counts its round trips in the
+// returned hook; both end with the test.
+func CountedMiniredisClient(t testing.TB) (*goredis.Client, *RoundTrips) {
+	t.Helper()
+	mr := miniredis.RunT(t)
+	client := goredis.NewClient(&goredis.Options{Addr: mr.Addr()})
+	t.Cleanup(func() { _ = client.Close() })
+	hook := &RoundTrips{}
+	client.AddHook(hook)
+	return client, hook
+}
