@@ -166,16 +166,7 @@ func TestCostWritesWithTTL(t *testing.T) {
 		ctx := context.Background()
 		b := newCounting(raw)
 		ttl := repos.WithTTL(time.Hour)
-		u, err := repos.NewUser(b, "acme", "u1", nil)
-		require.NoError(t, err)
-		ss, err := repos.NewSharedState(b, "acme", "u1", nil)
-		require.NoError(t, err)
-		tb, err := repos.NewTable(b, "acme", nil)
-		require.NoError(t, err)
-		bt, err := repos.NewBatch(b, "acme", nil)
-		require.NoError(t, err)
-		tr, err := repos.NewTriggers(b, "acme", nil)
-		require.NoError(t, err)
+		u, ss, tb, bt, tr := acmeWriters(t, b)
 		q := repos.Queue{Service: "s", Batch: "b", Action: "a"}
 		cases := []struct {
 			name           string

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/mimeiapify/store"
 	"github.com/mimeiapify/store/backend/redis"
 	"github.com/mimeiapify/store/internal/testenv"
 	"github.com/mimeiapify/store/repos"
@@ -24,16 +25,7 @@ func TestRoundTripsOnRedis(t *testing.T) {
 	b := redis.New(client, nil)
 	ctx := context.Background()
 	ttl := repos.WithTTL(time.Hour)
-	u, err := repos.NewUser(b, "acme", "u1", nil)
-	require.NoError(t, err)
-	ss, err := repos.NewSharedState(b, "acme", "u1", nil)
-	require.NoError(t, err)
-	tb, err := repos.NewTable(b, "acme", nil)
-	require.NoError(t, err)
-	bt, err := repos.NewBatch(b, "acme", nil)
-	require.NoError(t, err)
-	tr, err := repos.NewTriggers(b, "acme", nil)
-	require.NoError(t, err)
+	u, ss, tb, bt, tr := acmeWriters(t, b)
 	q := repos.Queue{Service: "s", Batch: "b", Action: "a"}
 	var fresh atomic.Int64
 	var claimIDs []string // made by the Claim case (run twice), acked by the Ack case
@@ -87,4 +79,17 @@ func TestRoundTripsOnRedis(t *testing.T) {
 			t.Errorf("%s: %d round trips, want %d", c.name, got, c.want)
 		}
 	}
+}
+
+// acmeWriters returns the repositories of tenant "acme" (user "u1") whose
+// writes the cost and round-trip tests count, made through one Tenant.
+func acmeWriters(t *testing.T, b store.Backend) (*repos.User, *repos.SharedState, *repos.Table, *repos.Batch, *repos.Triggers) {
+	t.Helper()
+	tn, err := repos.NewTenant(b, "acme", nil)
+	require.NoError(t, err)
+	u, err := tn.User("u1")
+	require.NoError(t, err)
+	ss, err := tn.Shared("u1")
+	require.NoError(t, err)
+	return u, ss, tn.Table(), tn.Batch(), tn.Triggers()
 }
